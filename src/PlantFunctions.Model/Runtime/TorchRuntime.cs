@@ -1,0 +1,76 @@
+using System.Runtime.InteropServices;
+using TorchSharp;
+
+namespace PlantFunctions.Model.Runtime;
+
+/// <summary>
+/// Loads libtorch once and, when that fails, reports the real dynamic-loader error instead of TorchSharp's misleading
+/// "doesn't contain a reference to libtorch-cpu" message.
+/// </summary>
+public static class TorchRuntime
+{
+    private static readonly Lock Gate = new();
+    private static bool loaded;
+
+    /// <summary>Makes sure the native libraries are loaded; throws <see cref="TorchLoadException"/> with the loader's words.</summary>
+    public static void EnsureLoaded()
+    {
+        lock (Gate)
+        {
+            if (loaded)
+            {
+                return;
+            }
+
+            try
+            {
+                torch.InitializeDeviceType(DeviceType.CPU);
+                using var probe = torch.ones(1);
+                loaded = true;
+            }
+            catch (Exception ex) when (ex is TypeInitializationException or DllNotFoundException or NotSupportedException
+                                           or EntryPointNotFoundException or BadImageFormatException)
+            {
+                throw new TorchLoadException(DescribeLoaderFailure(ex), ex);
+            }
+        }
+    }
+
+    /// <summary>Tries to load the native TorchSharp libraries directly and returns the loader's own error text.</summary>
+    public static string DescribeLoaderFailure(Exception original)
+    {
+        string nativeDir = Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native");
+        if (!Directory.Exists(nativeDir))
+        {
+            nativeDir = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
+        }
+
+        string[] libraries = OperatingSystem.IsLinux()
+            ? ["libtorch.so", "libLibTorchSharp.so"]
+            : OperatingSystem.IsMacOS() ? ["libtorch.dylib", "libLibTorchSharp.dylib"] : ["torch.dll", "LibTorchSharp.dll"];
+
+        foreach (string library in libraries)
+        {
+            string candidate = Path.Combine(nativeDir, library);
+            string target = File.Exists(candidate) ? candidate : Path.Combine(AppContext.BaseDirectory, library);
+            if (!File.Exists(target))
+            {
+                return $"libtorch could not be loaded: '{library}' is not in '{nativeDir}' or the application folder. " +
+                       $"Was the project built with a libtorch package (PlantTorchBackend)? Original error: {original.Message}";
+            }
+
+            try
+            {
+                NativeLibrary.Free(NativeLibrary.Load(target));
+            }
+            catch (DllNotFoundException loaderError)
+            {
+                return $"libtorch could not be loaded from '{target}': {loaderError.Message}";
+            }
+        }
+
+        return $"libtorch could not be initialised (the native files load by themselves): {Innermost(original).Message}";
+    }
+
+    private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);
+}
