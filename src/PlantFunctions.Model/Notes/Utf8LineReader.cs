@@ -24,7 +24,7 @@ internal static class Utf8LineReader
             if (newline >= 0)
             {
                 lineNumber++;
-                bool tooLong = skipping;
+                bool tooLong = skipping || newline - start > maxLineBytes;
                 skipping = false;
                 yield return new Line(Trim(buffer, start, newline, ref first), lineNumber, tooLong);
                 start = newline + 1;
@@ -36,7 +36,7 @@ internal static class Utf8LineReader
                 if (start < end || skipping)
                 {
                     lineNumber++;
-                    yield return new Line(Trim(buffer, start, end, ref first), lineNumber, skipping);
+                    yield return new Line(Trim(buffer, start, end, ref first), lineNumber, skipping || end - start > maxLineBytes);
                 }
 
                 yield break;

@@ -1,0 +1,43 @@
+namespace PlantFunctions.Testing;
+
+/// <summary>Locations of the repository and of the shared data beside it, found from the test binary's folder.</summary>
+public static class RepoPaths
+{
+    private static readonly Lazy<string> RootPath = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PlantFunctions.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"PlantFunctions.sln not found above '{AppContext.BaseDirectory}'");
+    });
+
+    /// <summary>The repository root (the folder holding PlantFunctions.sln).</summary>
+    public static string Root => RootPath.Value;
+
+    /// <summary>The bundled CodiEsp sample (<c>samples/codiesp</c>).</summary>
+    public static string CodiEspSample => Path.Combine(Root, "samples", "codiesp");
+
+    /// <summary>The bundled ICD-10-CM category table.</summary>
+    public static string Icd10CmCategories => Path.Combine(Root, "samples", "icd10cm", "icd10cm-categories-April-1-2026.csv");
+
+    /// <summary>
+    /// The shared data folder (<c>../shared/data</c> beside the checkout, or PLANT_SHARED_DATA). Every developer machine
+    /// and CI run has it; a test that needs it fails with this message where it is missing.
+    /// </summary>
+    public static string SharedData
+    {
+        get
+        {
+            string? configured = Environment.GetEnvironmentVariable("PLANT_SHARED_DATA");
+            string path = configured ?? Path.GetFullPath(Path.Combine(Root, "..", "shared", "data"));
+            return Directory.Exists(path)
+                ? path
+                : throw new DirectoryNotFoundException($"shared data not found at '{path}' (set PLANT_SHARED_DATA)");
+        }
+    }
+}
