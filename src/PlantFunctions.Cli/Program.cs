@@ -1,0 +1,9 @@
+using System.CommandLine;
+using PlantFunctions.Cli.Commands;
+
+var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (planted attention), in batch, on Azure Storage or Azurite.")
+{
+    CorpusCommands.Stats(),
+};
+
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
