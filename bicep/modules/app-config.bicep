@@ -32,23 +32,3 @@ func plantRegistries(server string, username string, identityId string) array =>
           ? { server: server, identity: identityId }
           : { server: server, username: username, passwordSecretRef: registryPasswordSecretName }
       ]
-
-@export()
-@description('Container Apps secrets: the API keys, and the registry password when a registry username is given.')
-func plantSecrets(functionKeys string, registryServer string, registryUsername string, registryPassword string) array =>
-  concat(
-    [
-      {
-        name: functionKeysSecretName
-        value: functionKeys
-      }
-    ],
-    !empty(registryServer) && !empty(registryUsername)
-      ? [
-          {
-            name: registryPasswordSecretName
-            value: registryPassword
-          }
-        ]
-      : []
-  )

@@ -1,6 +1,6 @@
 // One PlantFunctions container app (the API host or the GPU worker): same image, role chosen by Plant__Roles in env.
 
-import { plantRegistries, plantSecrets } from 'app-config.bicep'
+import { functionKeysSecretName, plantRegistries, registryPasswordSecretName } from 'app-config.bicep'
 
 @description('Container app name.')
 param name string
@@ -24,7 +24,7 @@ param identityId string
 param image string
 
 @description('Environment variables (from app-config.bicep plantEnv).')
-param env array
+param env resourceInput<'Microsoft.App/containerApps@2025-01-01'>.properties.template.containers[*].env
 
 @description('Value of Plant:Api:FunctionKeys, stored as a Container Apps secret.')
 @secure()
@@ -60,13 +60,12 @@ param minReplicas int
 param maxReplicas int
 
 @description('Scale rules (Container Apps ScaleRule objects); empty for none.')
-param scaleRules array
+param scaleRules resourceInput<'Microsoft.App/containerApps@2025-01-01'>.properties.template.scale.rules
 
 @description('Seconds a stopping replica gets to finish its current work.')
 @minValue(0)
 @maxValue(600)
 param terminationGracePeriodSeconds int
-
 
 resource app 'Microsoft.App/containerApps@2025-01-01' = {
   name: name
@@ -83,7 +82,21 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
     workloadProfileName: workloadProfileName
     configuration: {
       activeRevisionsMode: 'Single'
-      secrets: plantSecrets(functionKeys, registryServer, registryUsername, registryPassword)
+      // Inline so the linter can verify each secret value comes from a @secure() parameter.
+      secrets: [
+        {
+          name: functionKeysSecretName
+          value: functionKeys
+        }
+        ...(!empty(registryServer) && !empty(registryUsername)
+          ? [
+              {
+                name: registryPasswordSecretName
+                value: registryPassword
+              }
+            ]
+          : [])
+      ]
       registries: plantRegistries(registryServer, registryUsername, identityId)
       ingress: ingressTargetPort == 0
         ? null

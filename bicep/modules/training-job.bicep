@@ -1,6 +1,6 @@
 // Container Apps Job that trains a model on the GPU profile when started by hand (az containerapp job start).
 
-import { plantRegistries, plantSecrets } from 'app-config.bicep'
+import { functionKeysSecretName, plantRegistries, registryPasswordSecretName } from 'app-config.bicep'
 
 @description('Job name.')
 param name string
@@ -24,7 +24,7 @@ param identityId string
 param image string
 
 @description('Environment variables (from app-config.bicep plantEnv).')
-param env array
+param env resourceInput<'Microsoft.App/jobs@2025-01-01'>.properties.template.containers[*].env
 
 @description('Value of Plant:Api:FunctionKeys, stored as a Container Apps secret.')
 @secure()
@@ -50,7 +50,6 @@ param memory string
 @minValue(60)
 param replicaTimeoutSeconds int
 
-
 resource job 'Microsoft.App/jobs@2025-01-01' = {
   name: name
   location: location
@@ -73,7 +72,21 @@ resource job 'Microsoft.App/jobs@2025-01-01' = {
       replicaTimeout: replicaTimeoutSeconds
       // A failed run is not retried automatically: the training job record says what failed; start a new run.
       replicaRetryLimit: 0
-      secrets: plantSecrets(functionKeys, registryServer, registryUsername, registryPassword)
+      // Inline so the linter can verify each secret value comes from a @secure() parameter.
+      secrets: [
+        {
+          name: functionKeysSecretName
+          value: functionKeys
+        }
+        ...(!empty(registryServer) && !empty(registryUsername)
+          ? [
+              {
+                name: registryPasswordSecretName
+                value: registryPassword
+              }
+            ]
+          : [])
+      ]
       registries: plantRegistries(registryServer, registryUsername, identityId)
     }
     template: {

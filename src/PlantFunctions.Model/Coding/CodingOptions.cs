@@ -1,0 +1,20 @@
+namespace PlantFunctions.Model.Coding;
+
+/// <summary>How many codes to return per note and how much evidence to attach.</summary>
+public sealed record CodingOptions
+{
+    /// <summary>Probability threshold; <c>null</c> uses the threshold tuned on the validation split and stored in the model.</summary>
+    public float? Threshold { get; init; }
+
+    /// <summary>Always return at least this many top codes, even below the threshold. Default 0.</summary>
+    public int MinCodes { get; init; }
+
+    /// <summary>Never return more than this many codes. Default 50.</summary>
+    public int MaxCodes { get; init; } = 50;
+
+    /// <summary>Evidence tokens per returned code (top tokens by attention). Default 5, as in the paper's Table 9.</summary>
+    public int EvidenceTokens { get; init; } = 5;
+
+    /// <summary>Defaults.</summary>
+    public static CodingOptions Default { get; } = new();
+}
