@@ -5,7 +5,7 @@
 
 targetScope = 'resourceGroup'
 
-import { plantEnv } from 'modules/app-config.bicep'
+import { functionKeysSecretName } from 'modules/app-config.bicep'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deployment
@@ -161,6 +161,9 @@ param maxNoteChars int = 2000000
 var storageAccountName = take('${toLower(replace(namePrefix, '-', ''))}${uniqueString(resourceGroup().id)}', 24)
 var gpuProfileName = 'gpu'
 
+@description('One container environment variable, typed from the Container Apps schema so misspelt properties fail the build.')
+type environmentVariable = resourceInput<'Microsoft.App/containerApps@2025-07-01'>.properties.template.containers[*].env[*]
+
 // Queue and table names derived from the task hub; with the default 'plant': plant-workitems, plant-workitems-poison,
 // plant-control and PlantBatches, PlantShards, PlantTrainingJobs, PlantModels.
 var hubTitle = '${toUpper(substring(taskHub, 0, 1))}${substring(taskHub, 1)}'
@@ -193,7 +196,7 @@ var gpuResources = {
 // Resources
 // ---------------------------------------------------------------------------------------------------------------
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: '${namePrefix}-id'
   location: location
   tags: tags
@@ -251,35 +254,42 @@ module environment 'modules/environment.bicep' = {
   }
 }
 
-// Every app and the job get exactly these settings (plus Plant__Roles, Plant__Device and the API keys secret, added
-// by plantEnv). Storage is reached with the managed identity in the Azure Functions "identity-based connection"
-// convention (AzureWebJobsStorage__*); there is no account key or connection string anywhere.
-// Not carried over from local.settings.sample.json, because they only mean something to a local run:
-//   AzureWebJobsStorage (the Azurite connection string; replaced by the AzureWebJobsStorage__* settings below) and
-//   FUNCTIONS_WORKER_RUNTIME (read by the Functions Core Tools only; this is a plain ASP.NET Core host).
-// Every Plant__* name of local.settings.sample.json is provided (infra/bicep-check.sh checks this).
-var sharedSettings = {
-  AzureWebJobsStorage__accountName: storage.outputs.name
-  AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
-  AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
-  AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
-  AzureWebJobsStorage__credential: 'managedidentity'
-  AzureWebJobsStorage__clientId: identity.properties.clientId
-  AZURE_CLIENT_ID: identity.properties.clientId
-  Plant__TaskHub: taskHub
-  Plant__ModelName: modelName
-  Plant__Containers__Notes: notesContainerName
-  Plant__Containers__Results: resultsContainerName
-  Plant__Containers__Models: modelsContainerName
-  Plant__Containers__Training: trainingContainerName
-  Plant__Batches__NotesPerShard: string(notesPerShard)
-  Plant__Batches__MaxAttempts: string(maxAttempts)
-  Plant__Batches__ErrorThreshold: string(errorThreshold)
-  Plant__Batches__WatchReadyMarkers: watchReadyMarkers ? 'true' : 'false'
-  Plant__Workers__Count: string(workersPerReplica)
-  Plant__Workers__VisibilityTimeout: workerVisibilityTimeout
-  Plant__Notes__MaxNoteChars: string(maxNoteChars)
-}
+// Every app and the job get exactly this block, plus Plant__Roles and Plant__Device from roleEnv. Storage is reached
+// with the managed identity in the Azure Functions "identity-based connection" convention (AzureWebJobsStorage__*);
+// there is no account key or connection string anywhere. The API keys come from a Container Apps secret.
+// Every Plant__* name of local.settings.sample.json is provided (infra/bicep-check.sh checks this). Not carried over,
+// because they only mean something to a local run:
+//   AzureWebJobsStorage      the Azurite connection string; replaced by the AzureWebJobsStorage__* settings below.
+//   FUNCTIONS_WORKER_RUNTIME read by the Functions Core Tools only; this is a plain ASP.NET Core host.
+var sharedEnv environmentVariable[] = [
+  { name: 'AzureWebJobsStorage__accountName', value: storage.outputs.name }
+  { name: 'AzureWebJobsStorage__blobServiceUri', value: storage.outputs.blobEndpoint }
+  { name: 'AzureWebJobsStorage__queueServiceUri', value: storage.outputs.queueEndpoint }
+  { name: 'AzureWebJobsStorage__tableServiceUri', value: storage.outputs.tableEndpoint }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
+  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'Plant__TaskHub', value: taskHub }
+  { name: 'Plant__ModelName', value: modelName }
+  { name: 'Plant__Api__FunctionKeys', secretRef: functionKeysSecretName }
+  { name: 'Plant__Containers__Notes', value: notesContainerName }
+  { name: 'Plant__Containers__Results', value: resultsContainerName }
+  { name: 'Plant__Containers__Models', value: modelsContainerName }
+  { name: 'Plant__Containers__Training', value: trainingContainerName }
+  { name: 'Plant__Batches__NotesPerShard', value: string(notesPerShard) }
+  { name: 'Plant__Batches__MaxAttempts', value: string(maxAttempts) }
+  { name: 'Plant__Batches__ErrorThreshold', value: string(errorThreshold) }
+  { name: 'Plant__Batches__WatchReadyMarkers', value: watchReadyMarkers ? 'true' : 'false' }
+  { name: 'Plant__Workers__Count', value: string(workersPerReplica) }
+  { name: 'Plant__Workers__VisibilityTimeout', value: workerVisibilityTimeout }
+  { name: 'Plant__Notes__MaxNoteChars', value: string(maxNoteChars) }
+]
+
+@description('The two settings that differ between the apps: which roles the host runs and which torch device it uses.')
+func roleEnv(roles string, device string) environmentVariable[] => [
+  { name: 'Plant__Roles', value: roles }
+  { name: 'Plant__Device', value: device }
+]
 
 // The API host runs the HTTP API and the batch coordinator. minReplicas 1: a coordinator scaled to zero in the middle
 // of a batch would stall it, and HTTP-triggered scale-from-zero would not wake it for queue-driven work.
@@ -293,7 +303,7 @@ module api 'modules/container-app.bicep' = {
     workloadProfileName: 'Consumption'
     identityId: identity.id
     image: containerImage
-    env: plantEnv(sharedSettings, 'api', 'cpu')
+    env: concat(sharedEnv, roleEnv('api', 'cpu'))
     functionKeys: apiFunctionKeys
     registryServer: registryServer
     registryUsername: registryUsername
@@ -323,7 +333,7 @@ module worker 'modules/container-app.bicep' = {
     workloadProfileName: gpuProfileName
     identityId: identity.id
     image: containerImage
-    env: plantEnv(sharedSettings, 'worker', 'cuda')
+    env: concat(sharedEnv, roleEnv('worker', 'cuda'))
     functionKeys: apiFunctionKeys
     registryServer: registryServer
     registryUsername: registryUsername
@@ -365,7 +375,7 @@ module trainer 'modules/training-job.bicep' = {
     workloadProfileName: gpuProfileName
     identityId: identity.id
     image: containerImage
-    env: plantEnv(sharedSettings, 'trainer', 'cuda')
+    env: concat(sharedEnv, roleEnv('trainer', 'cuda'))
     functionKeys: apiFunctionKeys
     registryServer: registryServer
     registryUsername: registryUsername

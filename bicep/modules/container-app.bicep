@@ -1,6 +1,6 @@
 // One PlantFunctions container app (the API host or the GPU worker): same image, role chosen by Plant__Roles in env.
 
-import { functionKeysSecretName, plantRegistries, registryPasswordSecretName } from 'app-config.bicep'
+import { functionKeysSecretName, registryPasswordSecretName } from 'app-config.bicep'
 
 @description('Container app name.')
 param name string
@@ -23,8 +23,8 @@ param identityId string
 @description('Container image, e.g. myregistry.azurecr.io/plantfunctions:1.0.0.')
 param image string
 
-@description('Environment variables (from app-config.bicep plantEnv).')
-param env resourceInput<'Microsoft.App/containerApps@2025-01-01'>.properties.template.containers[*].env
+@description('Environment variables: main.bicep\'s shared block plus Plant__Roles and Plant__Device.')
+param env resourceInput<'Microsoft.App/containerApps@2025-07-01'>.properties.template.containers[*].env
 
 @description('Value of Plant:Api:FunctionKeys, stored as a Container Apps secret.')
 @secure()
@@ -60,14 +60,14 @@ param minReplicas int
 param maxReplicas int
 
 @description('Scale rules (Container Apps ScaleRule objects); empty for none.')
-param scaleRules resourceInput<'Microsoft.App/containerApps@2025-01-01'>.properties.template.scale.rules
+param scaleRules resourceInput<'Microsoft.App/containerApps@2025-07-01'>.properties.template.scale.rules
 
 @description('Seconds a stopping replica gets to finish its current work.')
 @minValue(0)
 @maxValue(600)
 param terminationGracePeriodSeconds int
 
-resource app 'Microsoft.App/containerApps@2025-01-01' = {
+resource app 'Microsoft.App/containerApps@2025-07-01' = {
   name: name
   location: location
   tags: tags
@@ -97,7 +97,14 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
             ]
           : [])
       ]
-      registries: plantRegistries(registryServer, registryUsername, identityId)
+      registries: empty(registryServer)
+        ? []
+        : [
+            // Without a username the image is pulled with the managed identity, which then needs AcrPull on the registry.
+            empty(registryUsername)
+              ? { server: registryServer, identity: identityId }
+              : { server: registryServer, username: registryUsername, passwordSecretRef: registryPasswordSecretName }
+          ]
       ingress: ingressTargetPort == 0
         ? null
         : {
@@ -133,4 +140,4 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
 output name string = app.name
 
 @description('Public host name, empty without ingress.')
-output fqdn string = ingressTargetPort == 0 ? '' : app.properties.configuration.ingress.fqdn
+output fqdn string = app.properties.configuration.?ingress.?fqdn ?? ''

@@ -1,6 +1,6 @@
 // Container Apps Job that trains a model on the GPU profile when started by hand (az containerapp job start).
 
-import { functionKeysSecretName, plantRegistries, registryPasswordSecretName } from 'app-config.bicep'
+import { functionKeysSecretName, registryPasswordSecretName } from 'app-config.bicep'
 
 @description('Job name.')
 param name string
@@ -23,8 +23,8 @@ param identityId string
 @description('Container image.')
 param image string
 
-@description('Environment variables (from app-config.bicep plantEnv).')
-param env resourceInput<'Microsoft.App/jobs@2025-01-01'>.properties.template.containers[*].env
+@description('Environment variables: main.bicep\'s shared block plus Plant__Roles and Plant__Device.')
+param env resourceInput<'Microsoft.App/jobs@2025-07-01'>.properties.template.containers[*].env
 
 @description('Value of Plant:Api:FunctionKeys, stored as a Container Apps secret.')
 @secure()
@@ -50,7 +50,7 @@ param memory string
 @minValue(60)
 param replicaTimeoutSeconds int
 
-resource job 'Microsoft.App/jobs@2025-01-01' = {
+resource job 'Microsoft.App/jobs@2025-07-01' = {
   name: name
   location: location
   tags: tags
@@ -70,7 +70,7 @@ resource job 'Microsoft.App/jobs@2025-01-01' = {
         replicaCompletionCount: 1
       }
       replicaTimeout: replicaTimeoutSeconds
-      // A failed run is not retried automatically: the training job record says what failed; start a new run.
+      // A failed run is not retried automatically (a GPU training run is long and costly): start a new execution.
       replicaRetryLimit: 0
       // Inline so the linter can verify each secret value comes from a @secure() parameter.
       secrets: [
@@ -87,7 +87,14 @@ resource job 'Microsoft.App/jobs@2025-01-01' = {
             ]
           : [])
       ]
-      registries: plantRegistries(registryServer, registryUsername, identityId)
+      registries: empty(registryServer)
+        ? []
+        : [
+            // Without a username the image is pulled with the managed identity, which then needs AcrPull on the registry.
+            empty(registryUsername)
+              ? { server: registryServer, identity: identityId }
+              : { server: registryServer, username: registryUsername, passwordSecretRef: registryPasswordSecretName }
+          ]
     }
     template: {
       containers: [
