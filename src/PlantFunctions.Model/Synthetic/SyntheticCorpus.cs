@@ -6,7 +6,8 @@ namespace PlantFunctions.Model.Synthetic;
 
 /// <summary>
 /// A deterministic generator of coded notes with planted word-code associations and Zipf-skewed code frequencies.
-/// Each code owns a few signal words drawn from the vocabulary's middle band; a note carrying the code contains some of
+/// Each code owns a few signal words drawn from the vocabulary's middle band (some shared with the other codes of
+/// its group, as ICD codes of one category share words); a note carrying the code contains some of
 /// them among Zipf-distributed background words. Notes are generated lazily and independently (note i depends only on
 /// the options and i), so a corpus of any size streams in constant memory.
 /// </summary>
@@ -28,10 +29,19 @@ public sealed class SyntheticCorpus
         var random = new Random(options.Seed);
         int bandStart = Math.Min(options.VocabularySize - 1, options.VocabularySize / 20);
         int bandSize = Math.Max(1, options.VocabularySize - bandStart);
+        int groups = (options.Codes + options.CodeGroupSize - 1) / options.CodeGroupSize;
+        int shared = Math.Min(options.SharedSignalWords, options.SignalWordsPerCode - 1);
+        var groupWords = new int[groups][];
+        for (int g = 0; g < groups; g++)
+        {
+            groupWords[g] = [.. Enumerable.Range(0, shared).Select(_ => bandStart + random.Next(bandSize))];
+        }
+
         signalWords = new int[options.Codes][];
         for (int c = 0; c < options.Codes; c++)
         {
-            signalWords[c] = [.. Enumerable.Range(0, options.SignalWordsPerCode).Select(_ => bandStart + random.Next(bandSize))];
+            var own = Enumerable.Range(0, options.SignalWordsPerCode - shared).Select(_ => bandStart + random.Next(bandSize));
+            signalWords[c] = [.. own, .. groupWords[c % groups]];
         }
 
         Labels = new LabelSet(

@@ -26,6 +26,15 @@ public sealed record SyntheticCorpusOptions
     /// <summary>Planted words per code: the words a note of that code tends to contain.</summary>
     [Range(1, 100)] public int SignalWordsPerCode { get; init; } = 4;
 
+    /// <summary>
+    /// Codes come in groups (like ICD categories): codes of a group share this many of their signal words. Sharing
+    /// gives the ranker structure to generalise from. 0 = every code's words are its own.
+    /// </summary>
+    [Range(0, 100)] public int SharedSignalWords { get; init; } = 2;
+
+    /// <summary>Codes per group (code ranks r, r + G, r + 2G, ... form a group, so groups mix frequent and rare codes).</summary>
+    [Range(1, 1_000_000)] public int CodeGroupSize { get; init; } = 4;
+
     /// <summary>How many planted-word occurrences a code adds to each of its notes.</summary>
     [Range(1, 100)] public int SignalOccurrences { get; init; } = 3;
 
