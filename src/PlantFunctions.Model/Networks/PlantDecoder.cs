@@ -1,0 +1,86 @@
+using PlantFunctions.Model.Ranking;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+
+namespace PlantFunctions.Model.Networks;
+
+/// <summary>Which attention sources the decoder uses (the paper's ablations).</summary>
+/// <param name="Static">Static planted attention S from mutual information.</param>
+/// <param name="Planted">Differentiable planted attention P from the ranker.</param>
+/// <param name="Inattention">Keep only the top-k ranker scores per code before P's softmax.</param>
+/// <param name="InattentionK">The k of inattention.</param>
+public sealed record DecoderSwitches(bool Static, bool Planted, bool Inattention, int InattentionK);
+
+/// <summary>
+/// The PLANT decoder's parameters (paper eq. 5-8): label attention U, boost weights W, bias b, the pretrained ranker
+/// (planted attention P) and a per-code scale on the static evidence mass S^T 1. The streaming computation over the
+/// chunks of a note lives in <see cref="DecoderPass"/>.
+/// </summary>
+public sealed class PlantDecoder : nn.Module
+{
+    [ComponentName(Name = "label_attention")]
+    private readonly Parameter labelAttention;
+
+    [ComponentName(Name = "boost")]
+    private readonly Parameter boost;
+
+    [ComponentName(Name = "bias")]
+    private readonly Parameter bias;
+
+    [ComponentName(Name = "static_scale")]
+    private readonly Parameter staticScale;
+
+    [ComponentName(Name = "ranker")]
+    private readonly RelevanceScorer ranker;
+
+    /// <summary>Creates the decoder around a (pretrained) ranker.</summary>
+    public PlantDecoder(int codes, int features, RelevanceScorer ranker, DecoderSwitches switches)
+        : base(nameof(PlantDecoder))
+    {
+        labelAttention = new Parameter(randn(codes, features) * 0.02, requires_grad: true);
+        boost = new Parameter(randn(codes, features) * 0.02, requires_grad: true);
+        bias = new Parameter(full(codes, -4f), requires_grad: true);
+        staticScale = new Parameter(zeros(codes), requires_grad: true);
+        this.ranker = ranker;
+        Switches = switches;
+        RegisterComponents();
+    }
+
+    /// <summary>Attention sources in use.</summary>
+    public DecoderSwitches Switches { get; }
+
+    /// <summary>Number of codes.</summary>
+    public long Codes => bias.shape[0];
+
+    /// <summary>U [codes, features].</summary>
+    public Parameter LabelAttention => labelAttention;
+
+    /// <summary>W [codes, features].</summary>
+    public Parameter Boost => boost;
+
+    /// <summary>b [codes].</summary>
+    public Parameter Bias => bias;
+
+    /// <summary>Per-code weight of the static evidence mass [codes].</summary>
+    public Parameter StaticScale => staticScale;
+
+    /// <summary>The ranker behind P.</summary>
+    public RelevanceScorer Ranker => ranker;
+
+    /// <summary>The decoder's own parameters (without the ranker), a parameter group.</summary>
+    public IEnumerable<Parameter> HeadParameters() => [labelAttention, boost, bias, staticScale];
+
+    /// <summary>Sets b to the log-odds of each code's training frequency and the static scale to alpha x its MI mass.</summary>
+    public void Initialise(IReadOnlyList<int> codeNotes, int notes, IReadOnlyList<float>? staticMass, double alpha)
+    {
+        using var noGrad = no_grad();
+        var logOdds = codeNotes.Select(n => (float)Math.Log((n + 0.5) / (notes - n + 0.5))).ToArray();
+        bias.copy_(tensor(logOdds));
+        if (staticMass is not null)
+        {
+            staticScale.copy_(tensor(staticMass.Select(m => (float)(alpha * m)).ToArray()));
+        }
+    }
+}
