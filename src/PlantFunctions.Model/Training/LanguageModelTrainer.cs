@@ -10,7 +10,7 @@ namespace PlantFunctions.Model.Training;
 /// Trains the AWD-LSTM language model on a stream of notes (each preceded by the note-start token), cut into parallel
 /// rows and BPTT windows with the state carried between windows, and reports validation perplexity.
 /// </summary>
-public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkConfig network)
+public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkConfig network, Device? device = null)
 {
     /// <summary>Result of one epoch.</summary>
     public sealed record EpochResult(int Epoch, double TrainLoss, double ValidationPerplexity, double TokensPerSecond);
@@ -109,7 +109,7 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
         return Math.Exp(nll / Math.Max(1, count));
     }
 
-    private static Tensor Batchify(IEnumerable<int[]> notes, int rows)
+    private Tensor Batchify(IEnumerable<int[]> notes, int rows)
     {
         var stream = new List<long>();
         foreach (int[] note in notes)
@@ -122,6 +122,6 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
         }
 
         long columns = stream.Count / rows;
-        return tensor(stream.Take((int)(columns * rows)).ToArray(), [rows, columns]).DetachFromDisposeScope();
+        return tensor(stream.Take((int)(columns * rows)).ToArray(), [rows, columns], device: device ?? CPU).DetachFromDisposeScope();
     }
 }

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using PlantFunctions.Model.Labels;
+using PlantFunctions.Model.Notes;
+using PlantFunctions.Model.Runtime;
+using PlantFunctions.Model.Training;
+
+namespace PlantFunctions.Cli.Commands;
+
+/// <summary><c>plant train</c>: the whole PLANT pipeline from coded notes to a model file, resumable.</summary>
+internal static class TrainCommand
+{
+    internal static Command Create()
+    {
+        var codiesp = new Option<string?>("--codiesp") { Description = "CodiEsp root: trains on 'train' (validation split off it); default: the bundled sample" };
+        var labels = new Option<CodiEspLabels>("--labels") { Description = "CodiEsp label set", DefaultValueFactory = _ => CodiEspLabels.Diagnoses };
+        var notes = new Option<string?>("--notes") { Description = "Coded notes (.jsonl, .csv, folder) instead of CodiEsp" };
+        var validation = new Option<string?>("--validation") { Description = "Coded validation notes (default: 10% of the training notes)" };
+        var unlabelled = new Option<string?>("--unlabelled") { Description = "Extra notes for the language model (default: CodiEsp background when present)" };
+        var descriptions = new Option<string[]>("--descriptions") { Description = "ICD description tables (CSV/TSV); default: the bundled ICD-10-CM categories", AllowMultipleArgumentsPerToken = true };
+        var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.plant" };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file (default: <out>.ckpt); an existing one is resumed" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
+        var preset = new Option<string>("--preset") { Description = "tiny, cpu or paper", DefaultValueFactory = _ => "cpu" };
+        var lmEpochs = new Option<int>("--lm-epochs") { Description = "Language-model epochs", DefaultValueFactory = _ => new TrainingOptions().LanguageModelEpochs };
+        var rankerEpochs = new Option<int>("--ranker-epochs") { Description = "Ranker epochs", DefaultValueFactory = _ => new TrainingOptions().RankerEpochs };
+        var epochs = new Option<int>("--epochs") { Description = "Classifier epochs (early stopping may end sooner)", DefaultValueFactory = _ => new TrainingOptions().ClassifierEpochs };
+        var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 42 };
+        var noStatic = new Option<bool>("--no-static") { Description = "Ablation: no static planted attention S" };
+        var noPlanted = new Option<bool>("--no-planted") { Description = "Ablation: no differentiable planted attention P" };
+        var laat = new Option<bool>("--laat") { Description = "Ablation: LAAT-only (no S, no P)" };
+        var noInattention = new Option<bool>("--no-inattention") { Description = "Ablation: softmax over all tokens for P" };
+        var stateless = new Option<bool>("--stateless") { Description = "Ablation: reset the LSTM state at every chunk" };
+        var noDiscriminative = new Option<bool>("--no-discriminative") { Description = "Ablation: one learning rate for all groups" };
+        var fullUnfreeze = new Option<bool>("--full-unfreeze") { Description = "Ablation: train every group from the first epoch" };
+        var name = new Option<string>("--name") { Description = "Model name", DefaultValueFactory = _ => "codiesp-dx" };
+        var command = new Command("train", "Train a PLANT model (LM, priors, ranker, classifier) and write a model file")
+        {
+            codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed,
+            noStatic, noPlanted, laat, noInattention, stateless, noDiscriminative, fullUnfreeze, name,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var options = new TrainingOptions
+            {
+                Preset = parse.GetValue(preset)!,
+                LanguageModelEpochs = parse.GetValue(lmEpochs),
+                RankerEpochs = parse.GetValue(rankerEpochs),
+                ClassifierEpochs = parse.GetValue(epochs),
+                Seed = parse.GetValue(seed),
+                StaticAttention = !parse.GetValue(noStatic) && !parse.GetValue(laat),
+                PlantedAttention = !parse.GetValue(noPlanted) && !parse.GetValue(laat),
+                Inattention = !parse.GetValue(noInattention),
+                Stateful = !parse.GetValue(stateless),
+                DiscriminativeLearningRates = !parse.GetValue(noDiscriminative),
+                GradualUnfreezing = !parse.GetValue(fullUnfreeze),
+            };
+            var data = CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), "train");
+            var validationNotes = parse.GetValue(validation) is { } v ? NoteReader.Read(v).Select(r => r.Note!).ToList() : null;
+            var extra = CorpusArguments.Unlabelled(parse.GetValue(unlabelled), parse.GetValue(codiesp));
+            var tables = parse.GetValue(descriptions) is { Length: > 0 } files ? files : [SampleData.Icd10CmCategories];
+            var request = new TrainingRequest(parse.GetValue(name)!, data, validationNotes, extra, IcdDescriptions.Load(tables), options);
+            string outputPath = parse.GetValue(output)!;
+            var checkpoints = new FileCheckpoints(parse.GetValue(checkpoint) ?? outputPath + ".ckpt");
+            Console.WriteLine($"training on {data.Count:N0} notes ({validationNotes?.Count.ToString() ?? "10% split off for"} validation), {extra?.Count ?? 0:N0} unlabelled notes, preset {options.Preset}");
+            var trainer = new PlantTrainer(TorchDevices.Resolve(parse.GetValue(device)), TimeProvider.System);
+            var result = trainer.Train(request, checkpoints, new ConsoleTrainingProgress(), cancellationToken);
+            File.WriteAllBytes(outputPath, result.ModelFile);
+            Console.WriteLine();
+            Console.WriteLine($"wrote {outputPath} (version {result.Version}); validation: {string.Join(", ", result.Metrics.Where(m => m.Key is "MAP" or "P@5" or "P@8" or "microF1" or "macroF1" or "bestEpoch").Select(m => $"{m.Key} {m.Value:F3}"))}");
+            return Task.FromResult(0);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,154 @@
+using System.IO.Compression;
+using System.Text.Json;
+using PlantFunctions.Model.Labels;
+using PlantFunctions.Model.Networks;
+using PlantFunctions.Model.Priors;
+using PlantFunctions.Model.Ranking;
+using PlantFunctions.Model.Text;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PlantFunctions.Model.Artifacts;
+
+/// <summary>
+/// A model file: one zip holding manifest.json, vocabulary.json, labels.json (codes and descriptions), priors.bin (the
+/// MI priors) and weights.bin (the classifier's state). Zip CRCs catch corruption; the manifest's hashes must match
+/// the vocabulary and labels, the priors must name both, and weights load with strict names -- any mismatch or a
+/// truncated file fails with a clear <see cref="InvalidDataException"/>.
+/// </summary>
+public sealed class ModelArtifact : IDisposable
+{
+    /// <summary>File extension of model files.</summary>
+    public const string Extension = ".plant";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    private ModelArtifact(ModelManifest manifest, Vocabulary vocabulary, LabelSet labels, RelevancePriors priors, PlantClassifier model)
+    {
+        Manifest = manifest;
+        Vocabulary = vocabulary;
+        Labels = labels;
+        Priors = priors;
+        Model = model;
+        StaticAttention = manifest.Training.StaticAttention ? new StaticAttention(priors, manifest.Network.StaticTopTokens) : null;
+    }
+
+    /// <summary>What the file says about itself.</summary>
+    public ModelManifest Manifest { get; }
+
+    /// <summary>The vocabulary.</summary>
+    public Vocabulary Vocabulary { get; }
+
+    /// <summary>The codes and their descriptions.</summary>
+    public LabelSet Labels { get; }
+
+    /// <summary>The MI priors.</summary>
+    public RelevancePriors Priors { get; }
+
+    /// <summary>The classifier (on the CPU after loading; move it with <c>to(device)</c>).</summary>
+    public PlantClassifier Model { get; }
+
+    /// <summary>S built from the priors, or <c>null</c> when the model was trained without it.</summary>
+    public StaticAttention? StaticAttention { get; }
+
+    /// <summary>Builds an untrained classifier of the given shape (also used by training).</summary>
+    public static PlantClassifier CreateModel(NetworkConfig network, int vocabularySize, int codes, Training.TrainingOptions training)
+    {
+        var encoder = new AwdLstm(vocabularySize, network.EmbeddingSize, network.HiddenSize, network.Layers);
+        RelevanceScorer ranker = network.Ranker == RankerKind.Dot
+            ? new DotScorer(vocabularySize, codes, network.EmbeddingSize)
+            : new FeedForwardScorer(vocabularySize, codes, network.EmbeddingSize, network.RankerHidden);
+        var switches = new DecoderSwitches(training.StaticAttention, training.PlantedAttention, training.Inattention, network.InattentionK);
+        return new PlantClassifier(encoder, new PlantDecoder(codes, network.EmbeddingSize, ranker, switches), network);
+    }
+
+    /// <summary>Writes a model file.</summary>
+    public static byte[] Write(ModelManifest manifest, Vocabulary vocabulary, LabelSet labels, RelevancePriors priors, PlantClassifier model)
+    {
+        var output = new MemoryStream();
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Entry(zip, "manifest.json", s => JsonSerializer.Serialize(s, manifest, Json));
+            Entry(zip, "vocabulary.json", vocabulary.Save);
+            Entry(zip, "labels.json", labels.Save);
+            Entry(zip, "priors.bin", priors.Save);
+            var weights = new MemoryStream();
+            model.save(weights);
+            Entry(zip, "weights.bin", s => s.Write(weights.ToArray()));
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>Reads and checks a model file; the model is left on the CPU in evaluation mode.</summary>
+    public static ModelArtifact Read(Stream file)
+    {
+        try
+        {
+            using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+            var manifest = Open(zip, "manifest.json", s => JsonSerializer.Deserialize<ModelManifest>(s, Json))
+                           ?? throw new InvalidDataException("model file: manifest.json is empty");
+            if (manifest.SchemaVersion != ModelManifest.CurrentSchema || manifest.Kind != "plant")
+            {
+                throw new InvalidDataException($"model file: schema {manifest.SchemaVersion} of kind '{manifest.Kind}' is not supported (this build reads schema {ModelManifest.CurrentSchema}, kind 'plant')");
+            }
+
+            var vocabulary = Open(zip, "vocabulary.json", Vocabulary.Load);
+            var labels = Open(zip, "labels.json", LabelSet.Load);
+            var priors = Open(zip, "priors.bin", RelevancePriors.Load);
+            if (vocabulary.Hash != manifest.VocabularyHash || priors.VocabularyHash != vocabulary.Hash)
+            {
+                throw new InvalidDataException("model file: the vocabulary does not match the one the model was trained with");
+            }
+
+            if (labels.Hash != manifest.LabelHash || priors.LabelHash != labels.Hash)
+            {
+                throw new InvalidDataException("model file: the label set does not match the one the model was trained with");
+            }
+
+            var model = CreateModel(manifest.Network, vocabulary.Count, labels.Count, manifest.Training);
+            try
+            {
+                var weights = Open(zip, "weights.bin", s =>
+                {
+                    var copy = new MemoryStream();
+                    s.CopyTo(copy);
+                    return copy.ToArray();
+                });
+                model.load(new MemoryStream(weights), strict: true);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
+            {
+                model.Dispose();
+                throw new InvalidDataException($"model file: the weights do not fit the described network ({ex.Message})", ex);
+            }
+
+            model.eval();
+            return new ModelArtifact(manifest, vocabulary, labels, priors, model);
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith("model file", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"model file is corrupt or truncated: {ex.Message}", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"model file: manifest.json is not valid: {ex.Message}", ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => Model.Dispose();
+
+    private static void Entry(ZipArchive zip, string name, Action<Stream> write)
+    {
+        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        write(stream);
+    }
+
+    private static T Open<T>(ZipArchive zip, string name, Func<Stream, T> read)
+    {
+        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"model file: '{name}' is missing");
+        using var stream = entry.Open();
+        return read(stream);
+    }
+}

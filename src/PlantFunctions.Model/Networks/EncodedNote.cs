@@ -1,0 +1,41 @@
+using PlantFunctions.Model.Text;
+
+namespace PlantFunctions.Model.Networks;
+
+/// <summary>A note as the network sees it: token ids (at least one), their offsets, and label indices when known.</summary>
+/// <param name="Id">Note id.</param>
+/// <param name="Tokens">Token ids; a note without a single kept word becomes one unknown token.</param>
+/// <param name="Spans">Character offsets of each token in the note's text.</param>
+/// <param name="Labels">Indices of the note's gold codes in the label set.</param>
+/// <param name="UnseenCodes">Gold codes outside the label set (they count as misses in evaluation).</param>
+public sealed record EncodedNote(string Id, int[] Tokens, IReadOnlyList<TokenSpan> Spans, int[] Labels, int UnseenCodes)
+{
+    /// <summary>Encodes a note with a vocabulary and (optionally) maps its codes to label indices.</summary>
+    public static EncodedNote From(Notes.ClinicalNote note, Vocabulary vocabulary, Labels.LabelSet? labels)
+    {
+        var spans = new List<TokenSpan>();
+        int[] tokens = vocabulary.Encode(note.Text, spans);
+        if (tokens.Length == 0)
+        {
+            tokens = [Vocabulary.UnknownId];
+            spans.Add(new TokenSpan(0, 0));
+        }
+
+        var indices = new List<int>();
+        int unseen = 0;
+        foreach (string code in (note.Codes ?? []).Distinct(StringComparer.Ordinal))
+        {
+            int index = labels?.IndexOf(code) ?? -1;
+            if (index >= 0)
+            {
+                indices.Add(index);
+            }
+            else
+            {
+                unseen++;
+            }
+        }
+
+        return new EncodedNote(note.Id, tokens, spans, [.. indices], unseen);
+    }
+}

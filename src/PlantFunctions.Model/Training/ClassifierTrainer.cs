@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using PlantFunctions.Model.Evaluation;
+using PlantFunctions.Model.Networks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace PlantFunctions.Model.Training;
+
+/// <summary>
+/// Trains the PLANT classifier: binary cross-entropy, AdamW (betas 0.9/0.99), discriminative learning rates per group,
+/// gradual unfreezing one group per epoch from the top, a one-cycle schedule, truncated BPTT over length-bucketed
+/// batches, validation after every epoch (epoch 0 = the prior-initialised start), early stopping that keeps the best
+/// weights, and a checkpoint after every epoch from which an interrupted run resumes.
+/// </summary>
+public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions switches, Device device)
+{
+    /// <summary>What the trainer reports after each epoch.</summary>
+    public sealed record EpochResult(int Epoch, double TrainLoss, IReadOnlyDictionary<string, double> Validation, bool Best, double Seconds);
+
+    /// <summary>The resumable state after an epoch.</summary>
+    public sealed record Checkpoint(int Epoch, byte[] Weights, byte[] BestWeights, byte[] Optimizer, double BestScore, int BestEpoch, IReadOnlyList<EpochResult> History);
+
+    /// <summary>The outcome: the model holds the best weights; the threshold was tuned on validation at that epoch.</summary>
+    public sealed record Outcome(int BestEpoch, IReadOnlyDictionary<string, double> Validation, float Threshold, IReadOnlyList<EpochResult> History);
+
+    /// <summary>The validation score early stopping maximises.</summary>
+    public const string SelectionMetric = "MAP";
+
+    /// <summary>Trains (or resumes from <paramref name="resume"/>) and leaves the best weights in <paramref name="model"/>.</summary>
+    public Outcome Train(PlantClassifier model, IReadOnlyList<EncodedNote> train, IReadOnlyList<EncodedNote> validation,
+        StaticAttention? staticAttention, Checkpoint? resume, Action<Checkpoint>? epochDone,
+        Action<EpochResult>? progress, Action<int, int, double>? stepDone, CancellationToken cancellationToken = default)
+    {
+        var groups = new ParameterGroups(model, options, switches.DiscriminativeLearningRates);
+        var paramGroups = groups.All.Select(g => new AdamW.ParamGroup(g.Parameters, options.LearningRate * g.RateFactor, 0.9, 0.99, 1e-6, options.WeightDecay, false, false)).ToList();
+        using var optimizer = optim.AdamW(paramGroups);
+        var peakRates = groups.All.Select(g => options.LearningRate * g.RateFactor).ToArray();
+        int batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
+        var schedule = new OneCycleSchedule(1, (long)batchesPerEpoch * Math.Max(1, options.Epochs));
+        var history = new List<EpochResult>(resume?.History ?? []);
+        int bestEpoch = resume?.BestEpoch ?? 0;
+        double bestScore = resume?.BestScore ?? double.NegativeInfinity;
+        byte[]? bestWeights = resume?.BestWeights;
+        int startEpoch = 1;
+        if (resume is not null)
+        {
+            Load(model, resume.Weights);
+            optimizer.load_state_dict(new BinaryReader(new MemoryStream(resume.Optimizer)));
+            startEpoch = resume.Epoch + 1;
+        }
+        else
+        {
+            var start = Validate(model, validation, staticAttention);
+            bestScore = start.GetValueOrDefault(SelectionMetric, double.NegativeInfinity);
+            bestWeights = Save(model);
+            var initial = new EpochResult(0, double.NaN, start, true, 0);
+            history.Add(initial);
+            progress?.Invoke(initial);
+        }
+
+        for (int epoch = startEpoch; epoch <= options.Epochs && epoch - bestEpoch <= options.Patience; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            manual_seed(options.Seed + epoch);
+            int stage = switches.GradualUnfreezing ? epoch - 1 : groups.LastStage;
+            bool encoderOpen = groups.Open(stage);
+            var run = new ClassifierRun(switches.Stateful, EncoderFrozen: !encoderOpen, model.Config.GradientWindow);
+            double loss = TrainEpoch(model, optimizer, train, staticAttention, run, schedule, peakRates, (long)(epoch - 1) * batchesPerEpoch, epoch, stepDone, cancellationToken);
+            var metrics = Validate(model, validation, staticAttention);
+            double score = metrics.GetValueOrDefault(SelectionMetric, double.NegativeInfinity);
+            bool best = score > bestScore;
+            if (best)
+            {
+                bestScore = score;
+                bestEpoch = epoch;
+                bestWeights = Save(model);
+            }
+
+            var result = new EpochResult(epoch, loss, metrics, best, clock.Elapsed.TotalSeconds);
+            history.Add(result);
+            progress?.Invoke(result);
+            epochDone?.Invoke(new Checkpoint(epoch, Save(model), bestWeights!, SaveOptimizer(optimizer), bestScore, bestEpoch, [.. history]));
+        }
+
+        Load(model, bestWeights!);
+        groups.Open(groups.LastStage);
+        var (bestMetrics, threshold) = ValidateWithThreshold(model, validation, staticAttention);
+        return new Outcome(bestEpoch, bestMetrics, threshold, history);
+    }
+
+    private double TrainEpoch(PlantClassifier model, AdamW optimizer, IReadOnlyList<EncodedNote> train, StaticAttention? staticAttention,
+        ClassifierRun run, OneCycleSchedule schedule, double[] peakRates, long firstStep, int epoch, Action<int, int, double>? stepDone,
+        CancellationToken cancellationToken)
+    {
+        model.train();
+        var batches = LengthBuckets(train, new Random(options.Seed + epoch));
+        double lossSum = 0;
+        long step = firstStep;
+        int done = 0;
+        foreach (var members in batches)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            for (int g = 0; g < peakRates.Length; g++)
+            {
+                optimizer.ParamGroups.ElementAt(g).LearningRate = peakRates[g] * schedule.Factor(Math.Min(step, schedule.TotalSteps - 1));
+            }
+
+            using var batch = new NoteBatch([.. members.Select(n => n.Tokens)], staticAttention, device);
+            var targets = Targets(members, (int)model.Decoder.Codes);
+            optimizer.zero_grad();
+            model.Encoder.BeginWeightDropout();
+            var logits = model.Logits(batch, run);
+            var loss = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.Sum) / members.Length;
+            loss.backward();
+            model.Encoder.EndWeightDropout();
+            nn.utils.clip_grad_norm_(model.parameters().Where(p => p.requires_grad), options.ClipNorm);
+            optimizer.step();
+            lossSum += loss.item<float>();
+            step++;
+            done++;
+            stepDone?.Invoke(done, batches.Count, lossSum / done);
+        }
+
+        return lossSum / Math.Max(1, done);
+    }
+
+    private Dictionary<string, double> Validate(PlantClassifier model, IReadOnlyList<EncodedNote> validation, StaticAttention? staticAttention) =>
+        ValidateWithThreshold(model, validation, staticAttention).Metrics;
+
+    private (Dictionary<string, double> Metrics, float Threshold) ValidateWithThreshold(PlantClassifier model, IReadOnlyList<EncodedNote> validation, StaticAttention? staticAttention)
+    {
+        if (validation.Count == 0)
+        {
+            return ([], 0.5f);
+        }
+
+        var predictions = Predictor.Predict(model, validation, staticAttention, options.BatchSize, 0, switches.Stateful, device);
+        var set = new EvaluationSet([.. predictions.Select(p => p.Probabilities)], [.. validation.Select(n => (IEnumerable<int>)n.Labels)],
+            [.. validation.Select(n => n.UnseenCodes)]);
+        var thresholds = ThresholdTuner.TuneGlobal(set);
+        var report = IcdEvaluator.Evaluate(set, thresholds);
+        return (report.ToDictionary(), thresholds.Global);
+    }
+
+    private List<EncodedNote[]> LengthBuckets(IReadOnlyList<EncodedNote> notes, Random random)
+    {
+        // Sort by length with a little noise so batches differ between epochs, then shuffle the batch order.
+        var ordered = notes.OrderBy(n => n.Tokens.Length * (0.9 + (0.2 * random.NextDouble()))).ToArray();
+        var batches = ordered.Chunk(options.BatchSize).ToList();
+        return [.. batches.OrderBy(_ => random.Next())];
+    }
+
+    private Tensor Targets(EncodedNote[] members, int codes)
+    {
+        var targets = new float[members.Length * codes];
+        for (int b = 0; b < members.Length; b++)
+        {
+            foreach (int label in members[b].Labels)
+            {
+                targets[(b * codes) + label] = 1;
+            }
+        }
+
+        return tensor(targets, [members.Length, codes], device: device);
+    }
+
+    private static byte[] Save(nn.Module module)
+    {
+        var stream = new MemoryStream();
+        module.save(stream);
+        return stream.ToArray();
+    }
+
+    private static void Load(nn.Module module, byte[] weights) => module.load(new MemoryStream(weights), strict: true);
+
+    private static byte[] SaveOptimizer(AdamW optimizer)
+    {
+        var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            optimizer.save_state_dict(writer);
+        }
+
+        return stream.ToArray();
+    }
+}

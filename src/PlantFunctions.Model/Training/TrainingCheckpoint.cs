@@ -1,0 +1,97 @@
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace PlantFunctions.Model.Training;
+
+/// <summary>
+/// Everything a training run has finished so far, as named byte blobs in one zip: the stage reached, vocabulary and
+/// labels, language-model weights and epoch, priors, ranker weights, and the classifier's epoch checkpoint. Saved after
+/// every epoch of every stage; a resumed run skips what is done.
+/// </summary>
+public sealed class TrainingCheckpoint
+{
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private readonly Dictionary<string, byte[]> parts = new(StringComparer.Ordinal);
+
+    /// <summary>Phase the run was in when this was written.</summary>
+    public TrainingPhase Phase { get; set; } = TrainingPhase.Preparing;
+
+    /// <summary>Last finished language-model epoch.</summary>
+    public int LanguageModelEpoch { get; set; }
+
+    /// <summary>A stored part, or <c>null</c>.</summary>
+    public byte[]? Get(string name) => parts.GetValueOrDefault(name);
+
+    /// <summary>Stores a part.</summary>
+    public void Set(string name, byte[] value) => parts[name] = value;
+
+    /// <summary>Stores a part written by <paramref name="write"/>.</summary>
+    public void Set(string name, Action<Stream> write)
+    {
+        var stream = new MemoryStream();
+        write(stream);
+        parts[name] = stream.ToArray();
+    }
+
+    /// <summary>Stores a JSON part.</summary>
+    public void SetJson<T>(string name, T value) => parts[name] = JsonSerializer.SerializeToUtf8Bytes(value, Json);
+
+    /// <summary>Reads a JSON part.</summary>
+    public T? GetJson<T>(string name) => parts.TryGetValue(name, out var bytes) ? JsonSerializer.Deserialize<T>(bytes, Json) : default;
+
+    /// <summary>Serialises the checkpoint.</summary>
+    public byte[] ToBytes()
+    {
+        var output = new MemoryStream();
+        using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Write(zip, "state.json", JsonSerializer.SerializeToUtf8Bytes(new State(Phase, LanguageModelEpoch), Json));
+            foreach (var (name, bytes) in parts)
+            {
+                Write(zip, name, bytes);
+            }
+        }
+
+        return output.ToArray();
+    }
+
+    /// <summary>Reads a checkpoint written by <see cref="ToBytes"/>.</summary>
+    public static TrainingCheckpoint FromBytes(byte[] bytes)
+    {
+        try
+        {
+            using var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read);
+            var checkpoint = new TrainingCheckpoint();
+            foreach (var entry in zip.Entries)
+            {
+                using var stream = entry.Open();
+                var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                if (entry.FullName == "state.json")
+                {
+                    var state = JsonSerializer.Deserialize<State>(copy.ToArray(), Json)!;
+                    checkpoint.Phase = state.Phase;
+                    checkpoint.LanguageModelEpoch = state.LanguageModelEpoch;
+                }
+                else
+                {
+                    checkpoint.parts[entry.FullName] = copy.ToArray();
+                }
+            }
+
+            return checkpoint;
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"training checkpoint is corrupt: {ex.Message}", ex);
+        }
+    }
+
+    private static void Write(ZipArchive zip, string name, byte[] bytes)
+    {
+        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        stream.Write(bytes);
+    }
+
+    private sealed record State(TrainingPhase Phase, int LanguageModelEpoch);
+}
