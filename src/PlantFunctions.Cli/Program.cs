@@ -6,6 +6,7 @@ var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (plan
     CorpusCommands.Stats(),
     TrainCommand.Create(),
     EvaluateCommand.Create(),
+    CodeCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

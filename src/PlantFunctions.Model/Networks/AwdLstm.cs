@@ -85,8 +85,6 @@ public sealed class AwdLstm : nn.Module<Tensor, Tensor>
         {
             hiddenMasks[i] = Keep([batchSize, 1, layers[i].get_parameter("weight_hh_l0")!.shape[1]], dropouts.Hidden, device);
         }
-
-        weightDrop.Probability = dropouts.Weight;
     }
 
     /// <summary>Cuts the state from the graph (truncated BPTT) while keeping its values.</summary>
@@ -118,11 +116,15 @@ public sealed class AwdLstm : nn.Module<Tensor, Tensor>
         }
     }
 
-    /// <summary>Applies DropConnect for one optimisation step (training only). Pair with <see cref="EndWeightDropout"/>.</summary>
-    public void BeginWeightDropout()
+    /// <summary>
+    /// Applies DropConnect with probability <paramref name="probability"/> for one optimisation step (training only).
+    /// Pair with <see cref="EndWeightDropout"/>.
+    /// </summary>
+    public void BeginWeightDropout(double probability)
     {
         if (training)
         {
+            weightDrop.Probability = probability;
             weightDrop.Begin();
         }
     }

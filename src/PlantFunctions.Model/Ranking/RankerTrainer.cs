@@ -29,6 +29,7 @@ public sealed class RankerTrainer(RankerOptions options)
         var (before, rareBefore, evaluated, rare) = EvaluateHeldOut(scorer, data, codeNoteCounts, device);
         var random = new Random(options.Seed + 2);
         var trainable = Enumerable.Range(0, priors.Labels).Where(c => data.Train[c].Length > 0).ToArray();
+        scorer.zero_grad(set_to_none: true);
         using var optimizer = optim.AdamW(scorer.parameters(), options.LearningRate, 0.9, 0.99, 1e-8, options.WeightDecay);
         scorer.train();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)

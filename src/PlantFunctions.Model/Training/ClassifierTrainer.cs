@@ -32,6 +32,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         StaticAttention? staticAttention, Checkpoint? resume, Action<Checkpoint>? epochDone,
         Action<EpochResult>? progress, Action<int, int, double>? stepDone, CancellationToken cancellationToken = default)
     {
+        model.zero_grad(set_to_none: true);
         var groups = new ParameterGroups(model, options, switches.DiscriminativeLearningRates);
         var paramGroups = groups.All.Select(g => new AdamW.ParamGroup(g.Parameters, options.LearningRate * g.RateFactor, 0.9, 0.99, 1e-6, options.WeightDecay, false, false)).ToList();
         using var optimizer = optim.AdamW(paramGroups);
@@ -110,7 +111,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
             using var batch = new NoteBatch([.. members.Select(n => n.Tokens)], staticAttention, device);
             var targets = Targets(members, (int)model.Decoder.Codes);
             optimizer.zero_grad();
-            model.Encoder.BeginWeightDropout();
+            model.Encoder.BeginWeightDropout(DropoutSet.Classifier(model.Config).Weight);
             var logits = model.Logits(batch, run);
             var loss = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.Sum) / members.Length;
             loss.backward();

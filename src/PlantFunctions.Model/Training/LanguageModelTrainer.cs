@@ -35,6 +35,7 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
         for (int epoch = startEpoch; epoch <= options.Epochs; epoch++)
         {
             var epochRandom = new Random(options.Seed + epoch);
+            manual_seed(options.Seed + epoch);
             var rows = Batchify(training.OrderBy(_ => epochRandom.Next()), options.BatchSize);
             model.train();
             model.Encoder.Reset(options.BatchSize, DropoutSet.LanguageModel(network));
@@ -55,7 +56,7 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
                 }
 
                 optimizer.zero_grad();
-                model.Encoder.BeginWeightDropout();
+                model.Encoder.BeginWeightDropout(DropoutSet.LanguageModel(network).Weight);
                 var logits = model.forward(input);
                 var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1));
                 loss.backward();

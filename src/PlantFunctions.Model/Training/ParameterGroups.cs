@@ -39,6 +39,11 @@ internal sealed class ParameterGroups
             foreach (var p in parameters)
             {
                 p.requires_grad = groupStage <= stage;
+                if (!p.requires_grad)
+                {
+                    // A stale gradient (e.g. left by language-model training) would make AdamW decay a frozen weight.
+                    p.grad = null;
+                }
             }
         }
 

@@ -4,7 +4,7 @@ namespace PlantFunctions.Model.Training;
 
 /// <summary>
 /// Turns stage events into <see cref="TrainingProgress"/> reports with a time-left estimate for the current stage
-/// (elapsed time in the stage divided by the fraction done). Step reports are throttled to one per second.
+/// (elapsed time in the stage divided by the fraction done). Step reports are throttled to one per second (the first and last step of an epoch always report).
 /// </summary>
 internal sealed class ProgressReporter(IProgress<TrainingProgress> sink, Stopwatch clock)
 {
@@ -51,7 +51,7 @@ internal sealed class ProgressReporter(IProgress<TrainingProgress> sink, Stopwat
             Enter(stage, 0, epochs);
         }
 
-        if (clock.Elapsed - lastStep < TimeSpan.FromSeconds(1) && step < steps)
+        if (clock.Elapsed - lastStep < TimeSpan.FromSeconds(1) && step > 1 && step < steps)
         {
             return;
         }

@@ -1,0 +1,90 @@
+using PlantFunctions.Model.Artifacts;
+using PlantFunctions.Model.Networks;
+using PlantFunctions.Model.Notes;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace PlantFunctions.Model.Coding;
+
+/// <summary>
+/// Codes notes with a loaded PLANT model file: batched, length-sorted inference; per returned code its probability
+/// and its evidence (the note's words with the most attention for that code, with character offsets).
+/// </summary>
+public sealed class PlantCoder : INoteCoder
+{
+    private readonly ModelArtifact artifact;
+    private readonly Device device;
+    private readonly int batchSize;
+
+    /// <summary>Wraps a loaded model file and moves the model to <paramref name="device"/>.</summary>
+    public PlantCoder(ModelArtifact artifact, Device device)
+    {
+        this.artifact = artifact;
+        this.device = device;
+        artifact.Model.to(device);
+        artifact.Model.eval();
+
+        // Accumulators are codes x features floats per note, three of them: keep a batch near 256 MB.
+        long perNote = Math.Max(1L, artifact.Labels.Count * (long)artifact.Manifest.Network.EmbeddingSize * 4 * 3);
+        batchSize = (int)Math.Clamp((256L << 20) / perNote, 1, 16);
+        Info = new CoderInfo(artifact.Manifest.Name, artifact.Manifest.Version, artifact.Labels.Count, "plant");
+    }
+
+    /// <inheritdoc />
+    public CoderInfo Info { get; }
+
+    /// <summary>The threshold tuned on validation and stored in the model.</summary>
+    public float Threshold => artifact.Manifest.Threshold;
+
+    /// <inheritdoc />
+    public IReadOnlyList<CodedNote> Code(IReadOnlyList<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken = default)
+    {
+        var encoded = notes.Select(n => EncodedNote.From(n, artifact.Vocabulary, null)).ToList();
+        int evidence = Math.Max(0, options.EvidenceTokens);
+        var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, batchSize, evidence,
+            artifact.Manifest.Training.Stateful, device, cancellationToken);
+        float threshold = options.Threshold ?? Threshold;
+        var result = new CodedNote[notes.Count];
+        for (int i = 0; i < notes.Count; i++)
+        {
+            var probabilities = predictions[i].Probabilities;
+            var chosen = Enumerable.Range(0, probabilities.Length)
+                .OrderByDescending(c => probabilities[c]).ThenBy(c => c)
+                .Take(options.MaxCodes)
+                .Where((c, rank) => probabilities[c] >= threshold || rank < options.MinCodes)
+                .ToList();
+            result[i] = new CodedNote(notes[i].Id, [.. chosen.Select(c => new CodePrediction(
+                artifact.Labels.Codes[c], artifact.Labels.Descriptions[c], probabilities[c], Evidence(notes[i], encoded[i], predictions[i], c, evidence)))]);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => artifact.Dispose();
+
+    private static IReadOnlyList<EvidenceToken> Evidence(ClinicalNote note, EncodedNote encoded, Predictor.Prediction prediction, int code, int count)
+    {
+        if (prediction.EvidencePositions is null || count == 0)
+        {
+            return [];
+        }
+
+        var tokens = new List<EvidenceToken>(count);
+        var seen = new HashSet<int>();
+        for (int e = 0; e < count; e++)
+        {
+            int position = prediction.EvidencePositions[e, code];
+            float weight = prediction.EvidenceWeights![e, code];
+            if (weight <= 0 || position >= encoded.Spans.Count || !seen.Add(position))
+            {
+                continue;
+            }
+
+            var span = encoded.Spans[position];
+            tokens.Add(new EvidenceToken(note.Text.Substring(span.Start, span.Length), span.Start, span.Length, weight));
+        }
+
+        return tokens;
+    }
+}
