@@ -146,7 +146,7 @@ public sealed class BatchService
     /// </summary>
     public async Task<BatchView> TerminateAsync(string batchId, string? reason, CancellationToken cancellationToken = default)
     {
-        var (batch, _) = await store.UpdateBatchAsync(batchId, b =>
+        var (batch, changed) = await store.UpdateBatchAsync(batchId, b =>
         {
             if (RuntimeStatusExtensions.ParseStatus(b.Status).IsTerminal())
             {
@@ -164,7 +164,7 @@ public sealed class BatchService
         }
 
         var view = await GetAsync(batchId, cancellationToken).ConfigureAwait(false) ?? throw new PlantRequestException(PlantRequestError.NotFound, $"no batch '{batchId}'");
-        return view.Status == RuntimeStatus.Terminated
+        return changed
             ? view
             : throw new PlantRequestException(PlantRequestError.Gone, $"batch '{batchId}' already finished ({view.Status})");
     }

@@ -8,9 +8,11 @@ public sealed class PlantOptions : IValidatableObject
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Plant";
 
-    /// <summary>Comma-separated roles: api, coordinator, worker, trainer. Default "api,worker,trainer" (everything).</summary>
-    [Required]
-    public string Roles { get; set; } = "api,worker,trainer";
+    /// <summary>
+    /// Comma-separated roles: api, coordinator, worker, trainer. Default "api,worker,trainer" (everything). Empty runs
+    /// no loops (only /api/health answers).
+    /// </summary>
+    public string? Roles { get; set; } = "api,worker,trainer";
 
     /// <summary>Torch device for coding and training: cpu, cuda or auto. Default auto.</summary>
     [Required]

@@ -28,7 +28,7 @@ internal sealed partial class TrainingWorker(
     IOptions<TrainerOptions> options,
     ILogger<TrainingWorker> logger) : BackgroundService
 {
-    private readonly string trainerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..48];
+    private readonly string trainerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

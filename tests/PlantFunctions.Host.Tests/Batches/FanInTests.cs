@@ -61,7 +61,7 @@ public sealed class FanInTests(AzuriteFixture azurite)
             await PrepareFinishedShardsAsync(coordinator, "orphan", 12);
         }
 
-        await using var sweeper = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "coordinator", notesPerShard: 5));
+        await using var sweeper = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "api", notesPerShard: 5));
         var status = await BatchKit.WaitForAsync(sweeper.Client, "orphan", null, "Completed");
         var summary = await BatchKit.ReadSummaryAsync(sweeper.Get<TaskHub>().Results, "orphan");
 
