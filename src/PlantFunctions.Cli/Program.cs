@@ -4,6 +4,8 @@ using PlantFunctions.Cli.Commands;
 var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (planted attention), in batch, on Azure Storage or Azurite.")
 {
     CorpusCommands.Stats(),
+    ServeCommand.Create(),
+    SubmitCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
