@@ -88,8 +88,7 @@ internal sealed partial class ControlQueueWorker(
                 }
                 else
                 {
-                    var delay = TimeSpan.FromTicks(Math.Min(batchOptions.Value.MaxRetryDelay.Ticks, batchOptions.Value.RetryDelay.Ticks * (1L << (int)Math.Min(20, message.DequeueCount - 1))));
-                    await lease.ReleaseAsync(delay, CancellationToken.None).ConfigureAwait(false);
+                    await lease.ReleaseAsync(batchOptions.Value.RetryDelayAfter(message.DequeueCount), CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }

@@ -121,7 +121,7 @@ internal sealed partial class ShardProcessor(
             }
             else
             {
-                await lease.ReleaseAsync(Backoff(attempt), CancellationToken.None).ConfigureAwait(false);
+                await lease.ReleaseAsync(batchOptions.Value.RetryDelayAfter(attempt), CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
@@ -246,13 +246,6 @@ internal sealed partial class ShardProcessor(
                 return;
             }
         }
-    }
-
-    private TimeSpan Backoff(long attempt)
-    {
-        var options = batchOptions.Value;
-        double factor = Math.Pow(2, Math.Min(20, attempt - 1));
-        return TimeSpan.FromTicks((long)Math.Min(options.MaxRetryDelay.Ticks, options.RetryDelay.Ticks * factor));
     }
 
     private static WorkItem? TryParse(QueueMessage message)

@@ -51,4 +51,11 @@ public sealed class BatchOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The wait before attempt <paramref name="failedAttempt"/> + 1: <see cref="RetryDelay"/> doubled per attempt, at most <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelayAfter(long failedAttempt)
+    {
+        double factor = Math.Pow(2, Math.Clamp(failedAttempt - 1, 0, 30));
+        return TimeSpan.FromTicks((long)Math.Min(MaxRetryDelay.Ticks, RetryDelay.Ticks * factor));
+    }
 }

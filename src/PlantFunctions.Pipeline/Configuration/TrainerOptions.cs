@@ -22,4 +22,10 @@ public sealed class TrainerOptions
     /// <summary>Claims of a job (trainer crashes included) before it is recorded as failed. Default 3.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// Stop the process once no training job is Pending or Running (for a trainer started per training request, such
+    /// as a Container Apps job). Default false: keep polling.
+    /// </summary>
+    public bool ExitWhenIdle { get; set; }
 }

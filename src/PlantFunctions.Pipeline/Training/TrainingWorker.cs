@@ -26,6 +26,7 @@ internal sealed partial class TrainingWorker(
     TimeProvider time,
     IOptions<PlantOptions> plant,
     IOptions<TrainerOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<TrainingWorker> logger) : BackgroundService
 {
     private readonly string trainerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
@@ -41,7 +42,14 @@ internal sealed partial class TrainingWorker(
         {
             try
             {
-                var job = await ClaimAsync(stoppingToken).ConfigureAwait(false);
+                var (job, unfinished) = await ClaimAsync(stoppingToken).ConfigureAwait(false);
+                if (job is null && !unfinished && options.Value.ExitWhenIdle)
+                {
+                    LogIdleExit(logger);
+                    lifetime.StopApplication();
+                    return;
+                }
+
                 if (job is null)
                 {
                     await Task.Delay(options.Value.PollInterval, time, stoppingToken).ConfigureAwait(false);
@@ -69,12 +77,14 @@ internal sealed partial class TrainingWorker(
         }
     }
 
-    private async Task<TrainingJobEntity?> ClaimAsync(CancellationToken cancellationToken)
+    private async Task<(TrainingJobEntity? Job, bool Unfinished)> ClaimAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        bool unfinished = false;
         string filter = $"RowKey eq '{TrainingJobService.RowKey}' and (Status eq 'Pending' or Status eq 'Running')";
         await foreach (var job in hub.TrainingJobs.QueryAsync<TrainingJobEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            unfinished = true;
             if (job.Status == nameof(RuntimeStatus.Running) && job.LeaseUntil > now)
             {
                 continue;
@@ -98,11 +108,11 @@ internal sealed partial class TrainingWorker(
             if (await TryReplaceAsync(job, cancellationToken).ConfigureAwait(false))
             {
                 LogClaimed(logger, job.JobId, job.Attempts);
-                return job;
+                return (job, true);
             }
         }
 
-        return null;
+        return (null, unfinished);
     }
 
     private async Task RunAsync(TrainingJobEntity job, CancellationToken stopping)
@@ -260,6 +270,9 @@ internal sealed partial class TrainingWorker(
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Training job {JobId} failed")]
     private static partial void LogFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "No training job is waiting and Plant:Training:ExitWhenIdle is set: stopping")]
+    private static partial void LogIdleExit(ILogger logger);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Error, Message = "Error in the training loop; continuing")]
     private static partial void LogLoopError(ILogger logger, Exception exception);
