@@ -17,7 +17,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
     {
         string hub = azurite.UniqueName("t");
         await using var api = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "api", notesPerShard: 25));
-        var model = new FakeModelSettings { DelayPerNote = TimeSpan.FromMilliseconds(5) };
+        var model = new FakeModelSettings { DelayPerNote = TimeSpan.FromMilliseconds(20) };
         await using var worker1 = await PlantProcess.StartAsync(PlantTestSettings.For(azurite, hub, "worker"), model);
         await using var worker2 = await PlantProcess.StartAsync(PlantTestSettings.For(azurite, hub, "worker"), model);
         await BatchKit.RegisterModelAsync(api);
@@ -34,6 +34,8 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         Assert.Equal(Enumerable.Range(0, 300).Select(i => $"n{i}").Order(), records.Values.Select(r => r.GetProperty("id").GetString()).Order());
         Assert.Equal(300, summary.NotesCoded);
         Assert.Equal(12, summary.ShardsCompleted);
+        var codedBy = (await api.Get<BatchStore>().ListShardsAsync("big")).Select(s => s.Worker![(s.Worker!.LastIndexOf(':') + 1)..]).ToHashSet();
+        Assert.Equal(new HashSet<string> { $"{worker1.Id}", $"{worker2.Id}" }, codedBy);
     }
 
     [Fact]
@@ -47,7 +49,7 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
         try
         {
             await BatchKit.RegisterModelAsync(api);
-            await BatchKit.UploadAsync(api, "kill/", ("notes.jsonl", TestNotes.JsonLines(150)));
+            await BatchKit.UploadAsync(api, "kill/", ("notes.jsonl", TestNotes.JsonLines(200)));
             await BatchKit.StartAsync(api, new { prefix = "kill/", batchId = "kill" });
             var store = api.Get<BatchStore>();
             var killedShards = new List<int>();
@@ -64,12 +66,12 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
             }
 
             var status = await BatchKit.WaitForAsync(api.Client, "kill", () => string.Join(Environment.NewLine, workers.Select(w => w.Output)), "Completed", "Failed");
-            var records = BatchKit.AssertExactlyOnce(await BatchKit.ReadResultsAsync(api.Get<TaskHub>().Results, "kill"), 150);
+            var records = BatchKit.AssertExactlyOnce(await BatchKit.ReadResultsAsync(api.Get<TaskHub>().Results, "kill"), 200);
             var shards = await store.ListShardsAsync("kill");
 
             Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
             Assert.All(records.Values, r => Assert.False(r.TryGetProperty("error", out _), r.ToString()));
-            Assert.Equal(15, shards.Count(s => s.Status == nameof(RuntimeStatus.Completed)));
+            Assert.Equal(20, shards.Count(s => s.Status == nameof(RuntimeStatus.Completed)));
             Assert.All(killedShards, index => Assert.True(shards.Single(s => s.Index == index).Attempts >= 2, $"shard {index} was redone after its worker died"));
         }
         finally

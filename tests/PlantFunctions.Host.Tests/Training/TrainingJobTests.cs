@@ -17,7 +17,7 @@ public sealed class TrainingJobTests(AzuriteFixture azurite)
     {
         string hub = azurite.UniqueName("t");
         await using var api = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "api"));
-        var model = new FakeModelSettings { TrainSteps = 16, TrainStepDelay = TimeSpan.FromMilliseconds(250) };
+        var model = new FakeModelSettings { TrainSteps = 24, TrainStepDelay = TimeSpan.FromMilliseconds(250) };
         var trainerSettings = PlantTestSettings.For(azurite, hub, "trainer");
         var training = api.Get<TaskHub>().Training;
         string notes = string.Concat(Enumerable.Range(0, 20).Select(i => JsonSerializer.Serialize(new { id = $"t{i}", text = $"fever case {i}", codes = new[] { "R50.9" } }) + "\n"));
