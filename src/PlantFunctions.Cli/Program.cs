@@ -7,6 +7,8 @@ var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (plan
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     CodeCommand.Create(),
+    ServeCommand.Create(),
+    SubmitCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

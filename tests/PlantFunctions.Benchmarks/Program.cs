@@ -3,6 +3,7 @@ using PlantFunctions.Benchmarks;
 var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.OrdinalIgnoreCase)
 {
     ["priors"] = PriorsBenchmark.Run,
+    ["service"] = ServiceBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using PlantFunctions.Pipeline.Configuration;
+
+namespace PlantFunctions.Cli.Commands;
+
+/// <summary>The configuration the CLI commands read: local.settings.json (working directory or a parent), then environment variables.</summary>
+internal static class CliSettings
+{
+    /// <summary>The merged configuration and the local.settings.json it used, if any.</summary>
+    public static (IConfiguration Configuration, string? LocalSettings) Load()
+    {
+        string? path = LocalSettingsConfiguration.Find();
+        var builder = new ConfigurationBuilder();
+        if (path is not null)
+        {
+            builder.AddLocalSettings(path);
+        }
+
+        return (builder.AddEnvironmentVariables().Build(), path);
+    }
+
+    /// <summary>The API's base URL when none is given: http://localhost:{Host.LocalHttpPort of local.settings.json, else 7071}.</summary>
+    public static string DefaultApiUrl(string? localSettings)
+    {
+        int port = PlantFunctions.Host.PlantHost.DefaultLocalHttpPort;
+        if (localSettings is not null)
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(localSettings),
+                new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (document.RootElement.TryGetProperty("Host", out var host) && host.TryGetProperty("LocalHttpPort", out var value) && value.TryGetInt32(out int configured))
+            {
+                port = configured;
+            }
+        }
+
+        return $"http://localhost:{port}";
+    }
+}

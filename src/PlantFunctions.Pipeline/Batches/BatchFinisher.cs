@@ -1,0 +1,163 @@
+using System.Text;
+using System.Text.Json;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using PlantFunctions.Pipeline.Orchestration;
+using PlantFunctions.Pipeline.Storage;
+
+namespace PlantFunctions.Pipeline.Batches;
+
+/// <summary>
+/// The fan-in: when every shard of a batch is Completed or Failed, counts the codes in the result blobs, judges the
+/// batch by its error threshold, writes <c>summary.json</c> (If-None-Match: the first writer wins, later callers read
+/// it), marks the batch Completed or Failed with an ETag, and deletes the planned inputs. Safe to run any number of
+/// times from any number of processes: the worker that finishes the last shard runs it, and the coordinator's sweep
+/// runs it again for a batch whose fan-in crashed midway.
+/// </summary>
+public sealed partial class BatchFinisher
+{
+    private readonly TaskHub hub;
+    private readonly BatchStore store;
+    private readonly ILogger<BatchFinisher> logger;
+
+    internal BatchFinisher(TaskHub hub, BatchStore store, ILogger<BatchFinisher> logger)
+    {
+        this.hub = hub;
+        this.store = store;
+        this.logger = logger;
+    }
+
+    /// <summary>Finishes the batch if all its shards are done; see the class remarks.</summary>
+    public async Task<FinishResult> FinishAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        var batch = await store.GetBatchAsync(batchId, cancellationToken).ConfigureAwait(false);
+        var progress = await store.GetProgressAsync(batchId, cancellationToken).ConfigureAwait(false);
+        var status = RuntimeStatusExtensions.ParseStatus(batch?.Status);
+        if (batch is null || progress is null || status is RuntimeStatus.Pending or RuntimeStatus.Terminated || progress.ShardsDone < batch.ShardCount)
+        {
+            return new FinishResult(false, null);
+        }
+
+        var summaryBlob = hub.Results.GetBlobClient(BatchPaths.Summary(batchId));
+        var existing = await summaryBlob.DownloadIfExistsAsync(cancellationToken).ConfigureAwait(false);
+        bool wrote = false;
+        BatchSummary summary;
+        if (existing is not null)
+        {
+            summary = existing.ToObjectFromJson<BatchSummary>(PlantJson.Options)!;
+        }
+        else
+        {
+            summary = await SummarizeAsync(batch, progress, cancellationToken).ConfigureAwait(false);
+            wrote = await summaryBlob.UploadIfAbsentAsync(PlantJson.ToBinary(summary, indented: true), "application/json", cancellationToken).ConfigureAwait(false);
+            if (!wrote)
+            {
+                summary = (await summaryBlob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToObjectFromJson<BatchSummary>(PlantJson.Options)!;
+            }
+        }
+
+        await store.UpdateBatchAsync(batchId, b =>
+        {
+            if (RuntimeStatusExtensions.ParseStatus(b.Status).IsTerminal())
+            {
+                return false;
+            }
+
+            b.Status = summary.Status.ToString();
+            b.CompletedTime = summary.CompletedTime;
+            b.SummaryWritten = true;
+            b.Error = summary.Reason;
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        await DeleteWorkBlobsAsync(hub, batchId, cancellationToken).ConfigureAwait(false);
+        if (wrote)
+        {
+            LogFinished(logger, batchId, summary.Status, summary.NotesCoded, summary.NotesFailed, summary.ShardsFailed);
+        }
+
+        return new FinishResult(wrote, summary);
+    }
+
+    /// <summary>Deletes the planned shard inputs of a batch.</summary>
+    internal static async Task DeleteWorkBlobsAsync(TaskHub hub, string batchId, CancellationToken cancellationToken)
+    {
+        await foreach (var blob in hub.Results.GetBlobsAsync(BlobTraits.None, BlobStates.None, BatchPaths.WorkPrefix(batchId), cancellationToken).ConfigureAwait(false))
+        {
+            await hub.Results.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<BatchSummary> SummarizeAsync(BatchEntity batch, ProgressEntity progress, CancellationToken cancellationToken)
+    {
+        var shards = (await store.ListShardsAsync(batch.BatchId, cancellationToken).ConfigureAwait(false)).OrderBy(s => s.Index).ToList();
+        var codeCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var blobs = new List<string>();
+        foreach (var shard in shards)
+        {
+            string name = BatchPaths.ShardResult(batch.BatchId, shard.Index);
+            var content = await hub.Results.GetBlobClient(name).DownloadIfExistsAsync(cancellationToken).ConfigureAwait(false);
+            if (content is null)
+            {
+                continue;
+            }
+
+            blobs.Add(name);
+            CountCodes(content, codeCounts);
+        }
+
+        int threshold = batch.ErrorThreshold;
+        bool failed = threshold >= 0 && progress.NotesFailed > threshold;
+        var completed = progress.LastProgressTime;
+        var started = batch.StartedTime ?? batch.CreatedTime;
+        double runSeconds = Math.Max((completed - started).TotalSeconds, 1e-3);
+        return new BatchSummary
+        {
+            BatchId = batch.BatchId,
+            Status = failed ? RuntimeStatus.Failed : RuntimeStatus.Completed,
+            Reason = failed ? $"{progress.NotesFailed} notes failed, over the error threshold of {threshold}" : null,
+            Input = $"{batch.NotesContainer}/{batch.Prefix}",
+            ModelName = batch.ModelName,
+            ModelVersion = batch.ModelVersion,
+            NotesTotal = batch.NoteCount,
+            NotesCoded = progress.NotesCoded,
+            NotesFailed = progress.NotesFailed,
+            ShardsTotal = batch.ShardCount,
+            ShardsCompleted = progress.ShardsCompleted,
+            ShardsFailed = progress.ShardsFailed,
+            ErrorThreshold = threshold,
+            SkippedFiles = batch.SkippedFiles,
+            CodeCounts = codeCounts,
+            FailedShards = [.. shards.Where(s => s.Status == nameof(RuntimeStatus.Failed)).Select(s => new FailedShard(s.Index, s.NoteCount, s.Attempts, s.LastError ?? "unknown"))],
+            ResultBlobs = blobs,
+            CreatedTime = batch.CreatedTime,
+            StartedTime = batch.StartedTime,
+            CompletedTime = completed,
+            DurationSeconds = (completed - batch.CreatedTime).TotalSeconds,
+            CodingSeconds = progress.CodingMilliseconds / 1000.0,
+            NotesPerSecond = batch.NoteCount / runSeconds,
+        };
+    }
+
+    private static void CountCodes(BinaryData content, SortedDictionary<string, int> counts)
+    {
+        foreach (string line in Encoding.UTF8.GetString(content.ToMemory().Span).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var record = JsonDocument.Parse(line);
+            if (!record.RootElement.TryGetProperty("codes", out var codes) || codes.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var code in codes.EnumerateArray())
+            {
+                if (code.TryGetProperty("code", out var value) && value.GetString() is { } text)
+                {
+                    counts[text] = counts.GetValueOrDefault(text) + 1;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Information, Message = "Batch {BatchId} finished {Status}: {Coded} notes coded, {Failed} failed, {FailedShards} shards poisoned")]
+    private static partial void LogFinished(ILogger logger, string batchId, RuntimeStatus status, int coded, int failed, int failedShards);
+}

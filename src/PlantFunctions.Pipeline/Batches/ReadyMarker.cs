@@ -1,0 +1,9 @@
+namespace PlantFunctions.Pipeline.Batches;
+
+/// <summary>
+/// Optional JSON content of a <c>{prefix}/_ready</c> marker blob (an empty marker is fine): the batch id to use and the
+/// model version to code with.
+/// </summary>
+/// <param name="BatchId">Batch id; derived from the prefix when absent ("a/b/" becomes "a-b").</param>
+/// <param name="ModelVersion">Model version; the active one when absent.</param>
+public sealed record ReadyMarker(string? BatchId = null, string? ModelVersion = null);

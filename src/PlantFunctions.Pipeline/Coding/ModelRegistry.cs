@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using PlantFunctions.Pipeline.Configuration;
+using PlantFunctions.Pipeline.Orchestration;
+using PlantFunctions.Pipeline.Storage;
+
+namespace PlantFunctions.Pipeline.Coding;
+
+/// <summary>
+/// Model versions: files under <c>models/{name}/{version}/</c> (<c>model.bin</c> and <c>metrics.json</c>) and rows in
+/// <c>{Hub}Models</c>, with one active version per name. The first version registered under a name becomes active.
+/// </summary>
+public sealed class ModelRegistry(TaskHub hub, TimeProvider time)
+{
+    private const string ActiveRowKey = "active";
+
+    /// <summary>Registers (or re-registers) a version; activates it when asked or when the name has no active version.</summary>
+    public async Task<ModelVersionInfo> RegisterAsync(string name, string version, BinaryData modelFile, IReadOnlyDictionary<string, double> metrics,
+        string? trainingJobId = null, bool activate = false, CancellationToken cancellationToken = default)
+    {
+        if (!NameRules.IsValidModelName(name, out string? reason) || !NameRules.IsValidId(version, "model version", out reason))
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid, reason!);
+        }
+
+        string folder = $"{name}/{version}/";
+        var now = time.GetUtcNow();
+        await hub.ModelFiles.GetBlobClient(folder + "model.bin").UploadAsync(modelFile, overwrite: true, cancellationToken).ConfigureAwait(false);
+        var document = new { name, version, trainingJobId, createdTime = now, sizeBytes = modelFile.ToMemory().Length, metrics };
+        await hub.ModelFiles.GetBlobClient(folder + "metrics.json").UploadAsync(PlantJson.ToBinary(document, indented: true), overwrite: true, cancellationToken).ConfigureAwait(false);
+        var row = new ModelVersionEntity
+        {
+            PartitionKey = name,
+            RowKey = VersionKey(version),
+            Version = version,
+            Blob = folder + "model.bin",
+            SizeBytes = modelFile.ToMemory().Length,
+            MetricsJson = JsonSerializer.Serialize(metrics, PlantJson.Options),
+            TrainingJobId = trainingJobId,
+            CreatedTime = now,
+        };
+        await hub.Models.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        bool active = activate
+            ? await SetActiveAsync(name, version, cancellationToken).ConfigureAwait(false)
+            : await ActivateIfNoneAsync(name, version, cancellationToken).ConfigureAwait(false);
+        return ToInfo(row, active);
+    }
+
+    /// <summary>Every version of a model, newest first, with the active one marked.</summary>
+    public async Task<IReadOnlyList<ModelVersionInfo>> ListAsync(string name, CancellationToken cancellationToken = default)
+    {
+        string? active = await ActiveVersionAsync(name, cancellationToken).ConfigureAwait(false);
+        var versions = new List<ModelVersionInfo>();
+        string filter = TableClient.CreateQueryFilter($"PartitionKey eq {name} and RowKey ge {"v:"} and RowKey lt {"v;"}");
+        await foreach (var row in hub.Models.QueryAsync<ModelVersionEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            versions.Add(ToInfo(row, row.Version == active));
+        }
+
+        return [.. versions.OrderByDescending(v => v.CreatedTime).ThenByDescending(v => v.Version, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Makes a registered version the active one; <see cref="PlantRequestError.NotFound"/> when it is not registered.</summary>
+    public async Task<ModelVersionInfo> ActivateAsync(string name, string version, CancellationToken cancellationToken = default)
+    {
+        var row = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false)
+                  ?? throw new PlantRequestException(PlantRequestError.NotFound, $"model '{name}' has no version '{version}'");
+        await SetActiveAsync(name, version, cancellationToken).ConfigureAwait(false);
+        return ToInfo(row, true);
+    }
+
+    /// <summary>
+    /// The version a batch is coded with: the named one (which must be registered) or the active one (which must exist).
+    /// </summary>
+    public async Task<ModelVersionInfo> ResolveAsync(string name, string? version, CancellationToken cancellationToken = default)
+    {
+        string? active = await ActiveVersionAsync(name, cancellationToken).ConfigureAwait(false);
+        if (version is not null)
+        {
+            if (!NameRules.IsValidId(version, "model version", out string? reason))
+            {
+                throw new PlantRequestException(PlantRequestError.Invalid, reason!);
+            }
+
+            var named = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false)
+                        ?? throw new PlantRequestException(PlantRequestError.Invalid, $"model '{name}' has no version '{version}'");
+            return ToInfo(named, version == active);
+        }
+
+        if (active is null)
+        {
+            throw new PlantRequestException(PlantRequestError.Conflict,
+                $"model '{name}' has no active version: train one (POST /api/training-jobs) or register and activate one");
+        }
+
+        var row = await GetVersionAsync(name, active, cancellationToken).ConfigureAwait(false)
+                  ?? throw new PlantRequestException(PlantRequestError.Conflict, $"the active version '{active}' of model '{name}' is not registered");
+        return ToInfo(row, true);
+    }
+
+    /// <summary>Downloads a model file.</summary>
+    public async Task<BinaryData> DownloadAsync(string blob, CancellationToken cancellationToken = default) =>
+        (await hub.ModelFiles.GetBlobClient(blob).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+
+    private static string VersionKey(string version) => "v:" + version;
+
+    private async Task<ModelVersionEntity?> GetVersionAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        var response = await hub.Models.GetEntityIfExistsAsync<ModelVersionEntity>(name, VersionKey(version), cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    private async Task<string?> ActiveVersionAsync(string name, CancellationToken cancellationToken)
+    {
+        var response = await hub.Models.GetEntityIfExistsAsync<ModelVersionEntity>(name, ActiveRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return response.HasValue ? response.Value!.Version : null;
+    }
+
+    private async Task<bool> SetActiveAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        await hub.Models.UpsertEntityAsync(new ModelVersionEntity { PartitionKey = name, RowKey = ActiveRowKey, Version = version, CreatedTime = time.GetUtcNow() },
+            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<bool> ActivateIfNoneAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await hub.Models.AddEntityAsync(new ModelVersionEntity { PartitionKey = name, RowKey = ActiveRowKey, Version = version, CreatedTime = time.GetUtcNow() },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return await ActiveVersionAsync(name, cancellationToken).ConfigureAwait(false) == version;
+        }
+    }
+
+    private static ModelVersionInfo ToInfo(ModelVersionEntity row, bool active) => new(
+        row.PartitionKey,
+        row.Version,
+        row.Blob,
+        row.SizeBytes,
+        row.MetricsJson is null ? new Dictionary<string, double>() : JsonSerializer.Deserialize<Dictionary<string, double>>(row.MetricsJson, PlantJson.Options) ?? [],
+        row.TrainingJobId,
+        row.CreatedTime,
+        active);
+}

@@ -1,0 +1,84 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using PlantFunctions.Model.Labels;
+using PlantFunctions.Model.Notes;
+using PlantFunctions.Pipeline.Storage;
+using ModelTrainingOptions = PlantFunctions.Model.Training.TrainingOptions;
+using ModelTrainingRequest = PlantFunctions.Model.Training.TrainingRequest;
+
+namespace PlantFunctions.Pipeline.Training;
+
+/// <summary>Turns a training-job request into the model layer's training request: notes read strictly from the training container.</summary>
+internal sealed class TrainingDataLoader(TaskHub hub)
+{
+    public async Task<ModelTrainingRequest> LoadAsync(TrainingJobRequest request, CancellationToken cancellationToken)
+    {
+        var train = await ReadNotesAsync(hub.Training, request.TrainingData!, cancellationToken).ConfigureAwait(false);
+        if (train.Count == 0)
+        {
+            throw new InvalidDataException($"no training notes under '{hub.Training.Name}/{request.TrainingData}'");
+        }
+
+        var validation = request.ValidationData is null ? null : await ReadNotesAsync(hub.Training, request.ValidationData, cancellationToken).ConfigureAwait(false);
+        var unlabelled = request.UnlabelledData is null ? null : await ReadNotesAsync(hub.Training, request.UnlabelledData, cancellationToken).ConfigureAwait(false);
+        var descriptions = request.LabelSet is null ? null : await ReadDescriptionsAsync(request.LabelSet, cancellationToken).ConfigureAwait(false);
+        var defaults = new ModelTrainingOptions();
+        var ablations = request.Ablations ?? new TrainingAblations();
+        var options = new ModelTrainingOptions
+        {
+            Preset = request.Preset ?? defaults.Preset,
+            LanguageModelEpochs = request.Epochs?.LanguageModel ?? defaults.LanguageModelEpochs,
+            RankerEpochs = request.Epochs?.Ranker ?? defaults.RankerEpochs,
+            ClassifierEpochs = request.Epochs?.Classifier ?? defaults.ClassifierEpochs,
+            StaticAttention = ablations.StaticAttention ?? defaults.StaticAttention,
+            PlantedAttention = ablations.PlantedAttention ?? defaults.PlantedAttention,
+            Inattention = ablations.Inattention ?? defaults.Inattention,
+            Stateful = ablations.Stateful ?? defaults.Stateful,
+            DiscriminativeLearningRates = ablations.DiscriminativeLearningRates ?? defaults.DiscriminativeLearningRates,
+            GradualUnfreezing = ablations.GradualUnfreezing ?? defaults.GradualUnfreezing,
+            Seed = request.Seed ?? defaults.Seed,
+        };
+        return new ModelTrainingRequest(request.ModelName!, train, validation, unlabelled, descriptions, options);
+    }
+
+    private static async Task<List<ClinicalNote>> ReadNotesAsync(BlobContainerClient container, string prefix, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (NoteReader.FormatOf(blob.Name) is not null)
+            {
+                names.Add(blob.Name);
+            }
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        var options = new NoteReaderOptions { ErrorMode = NoteErrorMode.StopAtFirst };
+        var results = new List<NoteReadResult>();
+        foreach (string name in names)
+        {
+            var content = (await container.GetBlobClient(name).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
+            using var stream = content.ToStream();
+            results.AddRange(NoteReader.Read(stream, name, options));
+        }
+
+        return [.. NoteReader.Checked(results, options).Select(r => r.Note!)];
+    }
+
+    private async Task<IcdDescriptions> ReadDescriptionsAsync(string blobName, CancellationToken cancellationToken)
+    {
+        string name = blobName.TrimEnd('/');
+        var content = await hub.Training.GetBlobClient(name).DownloadIfExistsAsync(cancellationToken).ConfigureAwait(false)
+                      ?? throw new InvalidDataException($"label set '{hub.Training.Name}/{name}' not found");
+        string file = Path.Combine(Path.GetTempPath(), $"plant-labels-{Guid.NewGuid():N}{Path.GetExtension(name)}");
+        await File.WriteAllBytesAsync(file, content.ToArray(), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return IcdDescriptions.Load(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

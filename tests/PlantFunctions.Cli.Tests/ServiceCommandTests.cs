@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using PlantFunctions.Pipeline.Coding;
+using PlantFunctions.Pipeline.Storage;
+using PlantFunctions.Testing;
+using PlantFunctions.Testing.Fakes;
+using PlantFunctions.Testing.Hosting;
+
+namespace PlantFunctions.Cli.Tests;
+
+[Collection(AzuriteCollection.Name)]
+public sealed class ServiceCommandTests(AzuriteFixture azurite)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Submit_AgainstARunningService_UploadsStartsFollowsAndPrintsTheSummary()
+    {
+        var settings = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker", notesPerShard: 5);
+        await using var host = await TestPlantHost.StartAsync(settings);
+        await host.Get<ModelRegistry>().RegisterAsync(PlantTestSettings.ModelName, "v1", FakeModelFile.Create(PlantTestSettings.ModelName, "v1"), new Dictionary<string, double>());
+        // The file has a wrong key; the environment variable overrides it (environment over local.settings.json).
+        string folder = PlantCli.FolderWithLocalSettings(new Dictionary<string, string?>(settings) { ["Plant:Api:FunctionKeys"] = "wrong-key" });
+        string notes = string.Concat(Enumerable.Range(0, 12).Select(i => JsonSerializer.Serialize(new { id = $"c{i}", text = $"cough and fever {i}" }) + "\n"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "notes.jsonl"), notes);
+
+        using var cli = PlantCli.Start(folder, new Dictionary<string, string> { ["Plant__Api__FunctionKeys"] = PlantTestSettings.FunctionKey },
+            "submit", "notes.jsonl", "--batch-id", "cli-1", "--api", host.BaseAddress.ToString());
+        int exitCode = await cli.WaitAsync(Timeout);
+        var view = await host.Get<PlantFunctions.Pipeline.Batches.BatchService>().GetAsync("cli-1");
+
+        Assert.True(exitCode == 0, cli.Output);
+        Assert.Contains("Completed", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("12 coded", cli.Output, StringComparison.Ordinal);
+        Assert.Equal(12, view!.NotesCoded);
+        Assert.True(await host.Get<TaskHub>().Notes.GetBlobClient("cli-1/notes.jsonl").ExistsAsync());
+    }
+
+    [Fact]
+    public async Task Serve_LocalSettingsInAParentFolder_ListensOnItsLocalHttpPortWithItsKeys()
+    {
+        int port = FreePort();
+        var settings = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api");
+        string folder = PlantCli.FolderWithLocalSettings(settings, port);
+        string child = Directory.CreateDirectory(Path.Combine(folder, "sub")).FullName;
+
+        using var cli = PlantCli.Start(child, null, "serve");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
+        await Poll.UntilAsync(async () =>
+        {
+            Assert.False(cli.HasExited, cli.Output);
+            try
+            {
+                using var health = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
+                return health.StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, Timeout, "plant serve to answer", () => cli.Output);
+        using var withKey = await http.GetAsync(new Uri($"/api/models?code={PlantTestSettings.FunctionKey}", UriKind.Relative));
+        using var withoutKey = await http.GetAsync(new Uri("/api/models", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, withKey.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, withoutKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task Serve_WorkerRoleWithoutTheModel_ExitsWithTheReason()
+    {
+        string folder = PlantCli.FolderWithLocalSettings(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "worker"));
+
+        using var cli = PlantCli.Start(folder, null, "serve");
+        int exitCode = await cli.WaitAsync(Timeout);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("No INoteCoderLoader is registered", cli.Output.Replace(Environment.NewLine, " ", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
