@@ -1,13 +1,19 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PlantFunctions.Model.Coding;
+using PlantFunctions.Model.Runtime;
+using PlantFunctions.Model.Training;
+using PlantFunctions.Pipeline.Configuration;
 
 namespace PlantFunctions.Pipeline.Hosting;
 
 /// <summary>
 /// THE place where the production host and <c>plant serve</c> get the model: the PLANT
 /// <see cref="PlantFunctions.Model.Coding.INoteCoderLoader"/> (workers) and
-/// <see cref="PlantFunctions.Model.Training.IModelTrainer"/> (trainers). Until the model layer provides them this
-/// registers nothing, and a process whose roles need them refuses to start with <see cref="MissingLoaderMessage"/> or
-/// <see cref="MissingTrainerMessage"/>: no stand-in model is ever served.
+/// <see cref="PlantFunctions.Model.Training.IModelTrainer"/> (trainers), both on the device named by
+/// <c>Plant:Device</c>. A host composed without this call (tests with doubles) refuses the worker and trainer roles
+/// with <see cref="MissingLoaderMessage"/> or <see cref="MissingTrainerMessage"/>: no stand-in model is ever served.
 /// </summary>
 public static class PlantModelRegistration
 {
@@ -23,14 +29,18 @@ public static class PlantModelRegistration
         "The PLANT trainer is registered in PlantModelRegistration.AddPlantModel (src/PlantFunctions.Pipeline/Hosting/PlantModelRegistration.cs); " +
         "until the model layer provides it, run processes without the trainer role.";
 
-    /// <summary>
-    /// Registers the real model implementations. The model engineer adds here, e.g.
-    /// <c>services.AddSingleton&lt;INoteCoderLoader, PlantCoderLoader&gt;();</c> and
-    /// <c>services.AddSingleton&lt;IModelTrainer, PlantTrainer&gt;();</c>.
-    /// </summary>
+    /// <summary>Registers the PLANT coder loader and trainer.</summary>
     public static IServiceCollection AddPlantModel(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton<INoteCoderLoader>(provider => new PlantCoderLoader(
+            provider.GetRequiredService<IOptions<PlantOptions>>().Value.Device, ModelLogger(provider)));
+        services.AddSingleton<IModelTrainer>(provider => new PlantTrainer(
+            TorchDevices.Resolve(provider.GetRequiredService<IOptions<PlantOptions>>().Value.Device, ModelLogger(provider)),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System));
         return services;
     }
+
+    private static ILogger ModelLogger(IServiceProvider provider) =>
+        provider.GetRequiredService<ILoggerFactory>().CreateLogger("PlantFunctions.Model");
 }

@@ -10,9 +10,9 @@ public sealed class HostStartupTests(AzuriteFixture azurite)
     [Theory]
     [InlineData("worker", PlantModelRegistration.MissingLoaderMessage)]
     [InlineData("trainer", PlantModelRegistration.MissingTrainerMessage)]
-    public async Task ProductionHost_WithoutTheModel_RefusesToStartARoleThatNeedsIt(string roles, string message)
+    public async Task Host_ComposedWithoutAModel_RefusesToStartARoleThatNeedsIt(string roles, string message)
     {
-        var app = PlantHost.Build([], services => services.AddPlantModel(),
+        var app = PlantHost.Build([], _ => { },
             new PlantHostOptions { ReadLocalSettings = false, Overrides = PlantTestSettings.For(azurite, azurite.UniqueName("t"), roles) });
         await using (app)
         {
@@ -23,9 +23,9 @@ public sealed class HostStartupTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task ProductionHost_ApiRoleOnly_StartsWithoutTheModel()
+    public async Task Host_ApiRoleOnly_StartsWithoutAModel()
     {
-        var app = PlantHost.Build([], services => services.AddPlantModel(),
+        var app = PlantHost.Build([], _ => { },
             new PlantHostOptions { ReadLocalSettings = false, Overrides = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api") });
         await using (app)
         {
