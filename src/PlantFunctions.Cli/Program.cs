@@ -9,6 +9,7 @@ var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (plan
     CodeCommand.Create(),
     ServeCommand.Create(),
     SubmitCommand.Create(),
+    DemoCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

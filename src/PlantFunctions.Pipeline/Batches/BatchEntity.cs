@@ -34,6 +34,12 @@ internal sealed class BatchEntity : ITableEntity
 
     public int MaxNoteChars { get; set; }
 
+    /// <summary>At least this many codes per note (captured from the request).</summary>
+    public int MinCodes { get; set; }
+
+    /// <summary>Probability threshold, or null for the model's tuned one (captured from the request).</summary>
+    public double? Threshold { get; set; }
+
     public DateTimeOffset CreatedTime { get; set; }
 
     public DateTimeOffset LastUpdatedTime { get; set; }

@@ -56,6 +56,8 @@ public sealed class BatchService
             NotesPerShard = batches.NotesPerShard,
             ErrorThreshold = batches.ErrorThreshold,
             MaxNoteChars = notes.MaxNoteChars,
+            MinCodes = request.MinCodes ?? 0,
+            Threshold = request.Threshold,
             CreatedTime = now,
             LastUpdatedTime = now,
         };
@@ -206,6 +208,16 @@ public sealed class BatchService
         if (!NameRules.IsValidId(batchId, "batch id", out reason))
         {
             throw new PlantRequestException(PlantRequestError.Invalid, reason!);
+        }
+
+        if (request.MinCodes is < 0 or > 1000)
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid, $"minCodes must be between 0 and 1000, not {request.MinCodes}");
+        }
+
+        if (request.Threshold is { } threshold && (double.IsNaN(threshold) || threshold is < 0 or > 1))
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid, $"threshold must be a probability between 0 and 1, not {threshold}");
         }
 
         if (request.ModelVersion is not null && !NameRules.IsValidId(request.ModelVersion, "model version", out reason))

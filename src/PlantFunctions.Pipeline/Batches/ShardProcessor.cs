@@ -140,7 +140,8 @@ internal sealed partial class ShardProcessor(
             (coded, codingMilliseconds) = await inference.RunAsync(() =>
             {
                 long started = time.GetTimestamp();
-                var result = coder.Code(notes, CodingOptions.Default, cancellationToken);
+                var options = new CodingOptions { MinCodes = batch.MinCodes, Threshold = (float?)batch.Threshold };
+                var result = coder.Code(notes, options, cancellationToken);
                 return (result, (long)time.GetElapsedTime(started).TotalMilliseconds);
             }, cancellationToken).ConfigureAwait(false);
         }

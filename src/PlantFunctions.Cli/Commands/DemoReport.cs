@@ -1,0 +1,46 @@
+using System.Globalization;
+using PlantFunctions.Model.Notes;
+using PlantFunctions.Pipeline.Batches;
+using Spectre.Console;
+
+namespace PlantFunctions.Cli.Commands;
+
+/// <summary>The demo's closing report: counts, time, P@5 against the gold codes, and two notes with their evidence.</summary>
+internal static class DemoReport
+{
+    public static void Print(string status, IReadOnlyDictionary<string, ResultRecord> results, IReadOnlyList<ClinicalNote> notes, double batchSeconds, TimeSpan total)
+    {
+        int coded = results.Values.Count(r => r.Error is null);
+        int failed = results.Values.Count(r => r.Error is not null);
+        double precision = notes.Where(n => results.TryGetValue(n.Id, out var r) && r.Codes is not null)
+            .Average(n => results[n.Id].Codes!.Take(5).Count(c => n.Codes!.Contains(c.Code)) / 5.0);
+        var table = new Table().AddColumns("measure", "value");
+        table.AddRow("batch status", status);
+        table.AddRow("notes coded / failed", $"{coded} / {failed} (every note has exactly one record: {results.Count == notes.Count})");
+        table.AddRow("batch time", string.Create(CultureInfo.InvariantCulture, $"{batchSeconds:F1} s ({coded / Math.Max(batchSeconds, 1e-9):F1} notes/s, model loading included)"));
+        table.AddRow("P@5 against the gold codes", precision.ToString("F3", CultureInfo.InvariantCulture));
+        table.AddRow("whole demo", $"{total:mm\\:ss}");
+        AnsiConsole.Write(table);
+        foreach (var note in notes.Where(n => results.TryGetValue(n.Id, out var r) && r.Codes is { Count: > 0 }).Take(2))
+        {
+            PrintNote(note, results[note.Id]);
+        }
+    }
+
+    private static void PrintNote(ClinicalNote note, ResultRecord record)
+    {
+        AnsiConsole.WriteLine();
+        string excerpt = note.Text.Length > 300 ? note.Text[..300].ReplaceLineEndings(" ") + "..." : note.Text.ReplaceLineEndings(" ");
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(note.Id)}[/]: {Markup.Escape(excerpt)}");
+        var table = new Table().AddColumns("code", "description", "p", "gold", "evidence (word @ offset)");
+        foreach (var code in record.Codes!.Take(5))
+        {
+            string evidence = string.Join(", ", code.Evidence.Take(5).Select(e => $"{e.Text} @{e.Start}"));
+            table.AddRow(Markup.Escape(code.Code), Markup.Escape(code.Description), code.Probability.ToString("F2", CultureInfo.InvariantCulture),
+                note.Codes!.Contains(code.Code) ? "[green]yes[/]" : "no", Markup.Escape(evidence));
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"gold codes: {Markup.Escape(string.Join(", ", note.Codes!))}");
+    }
+}
