@@ -157,7 +157,9 @@ internal static class DemoCommand
     private static async Task<AzuriteEmulator> StartAzuriteAsync(CancellationToken cancellationToken)
     {
         AnsiConsole.MarkupLine("storage: starting Azurite from the repository's npm dependency...");
-        return await AzuriteEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        string? repository = typeof(DemoCommand).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "PlantRepositoryRoot")?.Value;
+        return await AzuriteEmulator.StartAsync(Directory.Exists(repository) ? repository : null, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task UploadAsync(TaskHub hub, string batchId, IReadOnlyList<ClinicalNote> notes, CancellationToken cancellationToken)

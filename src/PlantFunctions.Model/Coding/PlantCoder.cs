@@ -41,7 +41,9 @@ public sealed class PlantCoder : INoteCoder
     {
         var encoded = notes.Select(n => EncodedNote.From(n, artifact.Vocabulary, null)).ToList();
         int evidence = Math.Max(0, options.EvidenceTokens);
-        var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, batchSize, evidence,
+
+        // Three candidates per evidence word, so repeated occurrences of one word can give way to other words.
+        var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, batchSize, evidence * 3,
             artifact.Manifest.Training.Stateful, device, cancellationToken);
         float threshold = options.Threshold ?? Threshold;
         var result = new CodedNote[notes.Count];
@@ -70,19 +72,24 @@ public sealed class PlantCoder : INoteCoder
             return [];
         }
 
+        // The most attended positions, one per distinct word (its most attended occurrence), as in the paper's Table 9.
         var tokens = new List<EvidenceToken>(count);
-        var seen = new HashSet<int>();
-        for (int e = 0; e < count; e++)
+        var words = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int e = 0; e < prediction.EvidencePositions.GetLength(0) && tokens.Count < count; e++)
         {
             int position = prediction.EvidencePositions[e, code];
             float weight = prediction.EvidenceWeights![e, code];
-            if (weight <= 0 || position >= encoded.Spans.Count || !seen.Add(position))
+            if (weight <= 0 || position >= encoded.Spans.Count)
             {
                 continue;
             }
 
             var span = encoded.Spans[position];
-            tokens.Add(new EvidenceToken(note.Text.Substring(span.Start, span.Length), span.Start, span.Length, weight));
+            string text = note.Text.Substring(span.Start, span.Length);
+            if (words.Add(text))
+            {
+                tokens.Add(new EvidenceToken(text, span.Start, span.Length, weight));
+            }
         }
 
         return tokens;
