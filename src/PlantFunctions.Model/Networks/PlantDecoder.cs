@@ -72,6 +72,23 @@ public sealed class PlantDecoder : nn.Module
     /// <summary>The decoder's own parameters (without the ranker), a parameter group.</summary>
     public IEnumerable<Parameter> HeadParameters() => [labelAttention, boost, bias, staticScale];
 
+    /// <summary>
+    /// For codes the classifier never saw (<paramref name="trainedCounts"/> = 0) but the full training data has, sets b
+    /// and the static scale as <see cref="Initialise"/> would from the full counts and MI mass.
+    /// </summary>
+    public void AdoptUnseenCodes(IReadOnlyList<int> trainedCounts, IReadOnlyList<int> allCounts, int notes, IReadOnlyList<float> staticMass, double alpha)
+    {
+        using var noGrad = no_grad();
+        for (int code = 0; code < allCounts.Count; code++)
+        {
+            if (trainedCounts[code] == 0 && allCounts[code] > 0)
+            {
+                bias[code] = (float)Math.Log((allCounts[code] + 0.5) / (notes - allCounts[code] + 0.5));
+                staticScale[code] = (float)(alpha * staticMass[code]);
+            }
+        }
+    }
+
     /// <summary>Sets b to the log-odds of each code's training frequency and the static scale to alpha x its MI mass.</summary>
     public void Initialise(IReadOnlyList<int> codeNotes, int notes, IReadOnlyList<float>? staticMass, double alpha)
     {

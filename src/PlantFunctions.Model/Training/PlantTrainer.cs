@@ -37,11 +37,13 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
 
         // Preparing: the validation split, vocabulary and labels are deterministic functions of the request.
         report.Phase(TrainingPhase.Preparing);
-        var (train, validation) = Split(request, plan.Classifier);
+        // With no validation notes given, validation is split off the training notes: those notes still belong to the
+        // training data, so the vocabulary and label set cover them and the final priors count them (see Finalise).
+        var (train, validation, coded) = Split(request, plan.Classifier);
         var vocabulary = checkpoint.Get("vocabulary.json") is { } v ? Vocabulary.Load(new MemoryStream(v))
-            : Vocabulary.Build(train.Concat(request.Unlabelled ?? []).Select(n => n.Text), plan.Vocabulary);
+            : Vocabulary.Build(coded.Concat(request.Validation ?? []).Concat(request.Unlabelled ?? []).Select(n => n.Text), plan.Vocabulary);
         var labels = checkpoint.Get("labels.json") is { } l ? LabelSet.Load(new MemoryStream(l))
-            : LabelSet.FromCodes(train.Select(n => n.Codes ?? []), code => request.Descriptions?.Describe(code));
+            : LabelSet.FromCodes(coded.Select(n => n.Codes ?? []), code => request.Descriptions?.Describe(code));
         checkpoint.Set("vocabulary.json", vocabulary.Save);
         checkpoint.Set("labels.json", labels.Save);
         var encodedTrain = train.Select(n => EncodedNote.From(n, vocabulary, labels)).ToList();
@@ -112,12 +114,13 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
             stepDone: (step, steps, loss) => report.Step(TrainingPhase.Classifier, step, steps, loss),
             cancellationToken: cancellationToken);
 
+        var (finalPriors, finalCounts) = Finalise(model, coded, train, vocabulary, labels, priors, codeNotes, plan);
         var metrics = new Dictionary<string, double>(outcome.Validation) { ["bestEpoch"] = outcome.BestEpoch, ["trainingSeconds"] = clock.Elapsed.TotalSeconds };
         string version = $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{labels.Hash[..6]}{vocabulary.Hash[..6]}";
         var manifest = new ModelManifest(ModelManifest.CurrentSchema, "plant", request.ModelName, version, time.GetUtcNow(), plan.Network,
-            options, vocabulary.Hash, labels.Hash, outcome.Threshold, metrics, codeNotes);
+            options, vocabulary.Hash, labels.Hash, outcome.Threshold, metrics, finalCounts);
         model.to(CPU);
-        byte[] file = ModelArtifact.Write(manifest, vocabulary, labels, priors, model);
+        byte[] file = ModelArtifact.Write(manifest, vocabulary, labels, finalPriors, model);
         report.Phase(TrainingPhase.Done);
         return new TrainingResult(file, version, metrics);
     }
@@ -148,9 +151,11 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
             cancellationToken: cancellationToken);
     }
 
-    private static (IReadOnlyList<ClinicalNote> Train, IReadOnlyList<ClinicalNote> Validation) Split(TrainingRequest request, ClassifierOptions options)
+    /// <summary>Training part, validation part, and all coded training notes (both parts when validation was split off).</summary>
+    private static (IReadOnlyList<ClinicalNote> Train, IReadOnlyList<ClinicalNote> Validation, IReadOnlyList<ClinicalNote> Coded) Split(
+        TrainingRequest request, ClassifierOptions options)
     {
-        var coded = request.Train.Where(n => n.Codes is { Count: > 0 }).ToList();
+        var coded = request.Train.Where(n => n.Codes is { Count: > 0 }).OrderBy(n => n.Id, StringComparer.Ordinal).ToList();
         if (coded.Count == 0)
         {
             throw new ArgumentException("training needs notes with codes; none of the training notes has any", nameof(request));
@@ -158,13 +163,34 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
 
         if (request.Validation is { Count: > 0 } validation)
         {
-            return (coded, validation);
+            return (coded, validation, coded);
         }
 
         var random = new Random(options.Seed);
         var shuffled = coded.OrderBy(_ => random.Next()).ToList();
         int count = Math.Max(1, (int)(coded.Count * options.ValidationFraction));
-        return (shuffled.Skip(count).OrderBy(n => n.Id, StringComparer.Ordinal).ToList(), shuffled.Take(count).OrderBy(n => n.Id, StringComparer.Ordinal).ToList());
+        return (shuffled.Skip(count).OrderBy(n => n.Id, StringComparer.Ordinal).ToList(), shuffled.Take(count).OrderBy(n => n.Id, StringComparer.Ordinal).ToList(), coded);
+    }
+
+    /// <summary>
+    /// When validation was split off the training notes, the model file gets priors counted over all of them, and codes
+    /// that occur only in the validation part (never seen by the classifier) start as every code starts: bias from their
+    /// frequency, static weight from their MI mass. Without the split the training priors stand.
+    /// </summary>
+    private static (RelevancePriors Priors, int[] Counts) Finalise(PlantClassifier model, IReadOnlyList<ClinicalNote> coded, IReadOnlyList<ClinicalNote> train,
+        Vocabulary vocabulary, LabelSet labels, RelevancePriors priors, int[] trainCounts, TrainingPlan plan)
+    {
+        if (coded.Count == train.Count)
+        {
+            return (priors, trainCounts);
+        }
+
+        var presence = PresenceCorpus.Build(coded, vocabulary, labels);
+        var all = PriorComputation.Compute(presence, vocabulary, labels, plan.Priors);
+        int[] counts = [.. Enumerable.Range(0, labels.Count).Select(c => presence.DocumentsOf(c).Length)];
+        var mass = new StaticAttention(all, plan.Network.StaticTopTokens).Mass;
+        model.Decoder.AdoptUnseenCodes(trainCounts, counts, coded.Count, mass, plan.Classifier.StaticScaleInit);
+        return (all, counts);
     }
 
     private static ClassifierTrainer.Checkpoint? ClassifierCheckpoint(TrainingCheckpoint checkpoint)

@@ -43,7 +43,9 @@ public sealed class WorkerProcessTests(AzuriteFixture azurite)
     {
         string hub = azurite.UniqueName("t");
         await using var api = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "api", notesPerShard: 10));
-        var model = new FakeModelSettings { DelayPerNote = TimeSpan.FromMilliseconds(60) };
+
+        // Two seconds per shard: long enough that a kill seen "mid-shard" lands before the shard's result is recorded.
+        var model = new FakeModelSettings { DelayPerNote = TimeSpan.FromMilliseconds(200) };
         var workerSettings = PlantTestSettings.For(azurite, hub, "worker");
         var workers = new List<PlantProcess> { await PlantProcess.StartAsync(workerSettings, model), await PlantProcess.StartAsync(workerSettings, model) };
         try
