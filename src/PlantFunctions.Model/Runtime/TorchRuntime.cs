@@ -37,10 +37,10 @@ public static class TorchRuntime
     }
 
     /// <summary>Tries to load the native TorchSharp libraries directly and returns the loader's own error text.</summary>
-    public static string DescribeLoaderFailure(Exception original)
+    public static string DescribeLoaderFailure(Exception original, string? nativeFolder = null)
     {
-        string nativeDir = Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native");
-        if (!Directory.Exists(nativeDir))
+        string nativeDir = nativeFolder ?? Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native");
+        if (nativeFolder is null && !Directory.Exists(nativeDir))
         {
             nativeDir = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
         }
