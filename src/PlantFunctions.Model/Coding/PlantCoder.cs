@@ -85,6 +85,11 @@ public sealed class PlantCoder : INoteCoder
             }
 
             var span = encoded.Spans[position];
+            if (span.Length == 0)
+            {
+                continue;   // the stand-in token of a note without words
+            }
+
             string text = note.Text.Substring(span.Start, span.Length);
             if (words.Add(text))
             {

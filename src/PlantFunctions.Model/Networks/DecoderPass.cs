@@ -83,7 +83,8 @@ public sealed class DecoderPass : IDisposable
 
         if (pTop is not null || KeepsChunksForEvidence)
         {
-            chunks.Add(new Chunk(Keep(h), Keep(tokens), Keep(valid), start, staticChunk is var (ci, co, w) ? (Keep(ci), Keep(co), Keep(w)) : null));
+            chunks.Add(new Chunk(Keep(h), Keep(tokens), Keep(valid), start, staticChunk is var (ci, co, w) ? (Keep(ci), Keep(co), Keep(w)) : null,
+                is_grad_enabled()));
         }
     }
 
@@ -129,9 +130,23 @@ public sealed class DecoderPass : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var device = aDen.device;
-        var topWeights = full([rows, (long)perCode, codes], -1f, device: device);
-        var topPositions = zeros([rows, (long)perCode, codes], ScalarType.Int64, device: device);
-        var (threshold, pShift, pTotal) = PlantedNormaliser();
+        var topWeights = full([rows, (long)perCode, codes], -1f, device: device).DetachFromDisposeScope();
+        var topPositions = zeros([rows, (long)perCode, codes], ScalarType.Int64, device: device).DetachFromDisposeScope();
+        var (threshold, pShift) = PlantedThreshold();
+        Tensor? pTotal = null;
+        if (pTop is not null)
+        {
+            // The same denominator as the logits' P term: every token at or above the threshold, repeats included.
+            pTotal = zeros([rows, codes], device: device);
+            foreach (var chunk in chunks)
+            {
+                using var chunkScope = NewDisposeScope();
+                var total = pTotal + PlantedWeights(chunk.Tokens, chunk.Valid.logical_not().unsqueeze(-1), threshold!, pShift!).sum(1);
+                pTotal.Dispose();
+                pTotal = total.MoveToOuterDisposeScope();
+            }
+        }
+
         foreach (var chunk in chunks)
         {
             using var chunkScope = NewDisposeScope();
@@ -157,10 +172,16 @@ public sealed class DecoderPass : IDisposable
             var positions = arange(chunk.Start, chunk.Start + c, dtype: ScalarType.Int64, device: device).view(1, c, 1).expand(rows, c, codes);
             var (values, picked) = cat([topWeights, weights], 1).topk(perCode, dim: 1);
             var newPositions = cat([topPositions, positions], 1).gather(1, picked);
-            topWeights = values.MoveToOuterDisposeScope();
-            topPositions = newPositions.MoveToOuterDisposeScope();
+            topWeights.Dispose();
+            topPositions.Dispose();
+            topWeights = values.DetachFromDisposeScope();
+            topPositions = newPositions.DetachFromDisposeScope();
         }
 
+        // Hand the results to the caller's scope (the one around this call).
+        scope.Attach(topPositions);
+        scope.Attach(topWeights);
+        pTotal?.Dispose();
         return (topPositions.MoveToOuterDisposeScope(), topWeights.MoveToOuterDisposeScope());
     }
 
@@ -192,34 +213,46 @@ public sealed class DecoderPass : IDisposable
             return null;
         }
 
-        var (threshold, shift, _) = PlantedNormaliser();
+        var (threshold, shift) = PlantedThreshold();
         Tensor? numerator = null, denominator = null;
         foreach (var chunk in chunks)
         {
-            var weights = PlantedWeights(chunk.Tokens, chunk.Valid.logical_not().unsqueeze(-1), threshold!, shift!);   // [B, c, L], with grad
+            // One scope per chunk: only the running sums survive it (and, inside the gradient window, what autograd keeps).
+            using var scope = NewDisposeScope();
+            using var constant = chunk.Differentiable ? null : no_grad();
+            var weights = PlantedWeights(chunk.Tokens, chunk.Valid.logical_not().unsqueeze(-1), threshold!, shift!);   // [B, c, L]
             var n = weights.transpose(1, 2).bmm(chunk.H);
             var d = weights.sum(1);
-            numerator = numerator is null ? n : numerator + n;
-            denominator = denominator is null ? d : denominator + d;
+            var newNumerator = numerator is null ? n : numerator + n;
+            var newDenominator = denominator is null ? d : denominator + d;
+            numerator?.Dispose();
+            denominator?.Dispose();
+            numerator = Keep(newNumerator);
+            denominator = Keep(newDenominator);
         }
 
-        return numerator is null ? null : numerator / denominator!.clamp_min(1e-30).unsqueeze(-1);
+        if (numerator is null)
+        {
+            return null;
+        }
+
+        var term = numerator / denominator!.clamp_min(1e-30).unsqueeze(-1);
+        numerator.Dispose();
+        denominator!.Dispose();
+        return term;
     }
 
-    /// <summary>The k-th largest score per code (threshold), the largest (shift), and the kept total exp(score - shift).</summary>
-    private (Tensor? Threshold, Tensor? Shift, Tensor? Total) PlantedNormaliser()
+    /// <summary>The k-th largest ranker score per code over the note (the inattention threshold) and the largest (a shift).</summary>
+    private (Tensor? Threshold, Tensor? Shift) PlantedThreshold()
     {
         if (pTop is null)
         {
-            return (null, null, null);
+            return (null, null);
         }
 
         var threshold = pTop.select(1, decoder.Switches.InattentionK - 1);
         var top = pTop.select(1, 0);
-        var shift = where(top.isfinite(), top, zeros_like(top));
-        var kept = (pTop >= threshold.unsqueeze(1)) & pTop.isfinite();
-        var total = exp(pTop - shift.unsqueeze(1)).masked_fill(kept.logical_not(), 0).sum(1);
-        return (threshold, shift, total);
+        return (threshold, where(top.isfinite(), top, zeros_like(top)));
     }
 
     /// <summary>
@@ -259,7 +292,8 @@ public sealed class DecoderPass : IDisposable
 
     private static Tensor Keep(Tensor t) => t.DetachFromDisposeScope();
 
-    private sealed record Chunk(Tensor H, Tensor Tokens, Tensor Valid, int Start, (Tensor ChunkIndex, Tensor CodeIndex, Tensor Weight)? Static) : IDisposable
+    private sealed record Chunk(Tensor H, Tensor Tokens, Tensor Valid, int Start, (Tensor ChunkIndex, Tensor CodeIndex, Tensor Weight)? Static,
+        bool Differentiable) : IDisposable
     {
         public void Dispose()
         {

@@ -25,7 +25,10 @@ public sealed record NetworkConfig
     /// <summary>Chunk length (BPTT) in tokens: the LSTM state is carried from one chunk to the next.</summary>
     [Range(1, 100_000)] public int Bptt { get; init; } = 72;
 
-    /// <summary>Training: gradients flow through the last this-many tokens of a note (truncated BPTT); earlier chunks still count, as constants.</summary>
+    /// <summary>
+    /// Training: gradients flow through the chunks that overlap the last this-many tokens of a note (truncated BPTT);
+    /// earlier chunks still count, as constants.
+    /// </summary>
     [Range(1, 10_000_000)] public int GradientWindow { get; init; } = 1_440;
 
     /// <summary>Embedding dropout (whole rows), language model.</summary>

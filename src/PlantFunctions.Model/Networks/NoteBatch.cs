@@ -63,14 +63,28 @@ public sealed class NoteBatch : IDisposable
         var weight = new List<float>();
         for (int b = 0; b < Count; b++)
         {
-            foreach (var (position, c, w) in staticEntries[b])
+            // Entries are in position order: find the chunk's first one by binary search, then walk.
+            var entries = staticEntries[b];
+            int low = 0, high = entries.Count;
+            while (low < high)
             {
-                if (position >= start && position < start + length)
+                int middle = (low + high) / 2;
+                if (entries[middle].Position < start)
                 {
-                    chunk.Add(((long)b * length) + position - start);
-                    code.Add(((long)b * codes) + c);
-                    weight.Add(w);
+                    low = middle + 1;
                 }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            for (int i = low; i < entries.Count && entries[i].Position < start + length; i++)
+            {
+                var (position, c, w) = entries[i];
+                chunk.Add(((long)b * length) + position - start);
+                code.Add(((long)b * codes) + c);
+                weight.Add(w);
             }
         }
 

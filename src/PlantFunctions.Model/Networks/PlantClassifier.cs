@@ -70,18 +70,31 @@ public sealed class PlantClassifier : nn.Module
         return (logits, positions, weights);
     }
 
+    /// <summary>True when the chunk [start, start + length) overlaps the last <paramref name="window"/> tokens of some note.</summary>
+    private static bool InWindow(NoteBatch batch, int start, int length, int window)
+    {
+        foreach (int noteLength in batch.Lengths)
+        {
+            if (start < noteLength && start + length > noteLength - (long)window)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private DecoderPass Run(NoteBatch batch, ClassifierRun run, bool keepChunks)
     {
         encoder.Reset(batch.Count, training ? DropoutSet.Classifier(Config) : DropoutSet.None);
         var pass = new DecoderPass(decoder, batch.Count, encoder.EmbeddingSize, batch.Device) { KeepsChunksForEvidence = keepChunks };
         try
         {
-            int windowStart = batch.Length - run.GradientWindow;
             for (int start = 0; start < batch.Length; start += Config.Bptt)
             {
                 using var scope = NewDisposeScope();
                 int length = Math.Min(Config.Bptt, batch.Length - start);
-                bool differentiate = training && start + length > windowStart && is_grad_enabled();
+                bool differentiate = training && is_grad_enabled() && InWindow(batch, start, length, run.GradientWindow);
                 using var noGradChunk = differentiate ? null : no_grad();
                 if (!run.Stateful)
                 {

@@ -107,6 +107,32 @@ public sealed class RelevancePriors
         return new TokenCodeIndex(counts, codes, weights);
     }
 
+    /// <summary>
+    /// Priors whose rows come from <paramref name="second"/> for the codes <paramref name="takeSecond"/> picks and from
+    /// <paramref name="first"/> for the rest (same vocabulary, labels and settings).
+    /// </summary>
+    public static RelevancePriors Merge(RelevancePriors first, RelevancePriors second, Func<int, bool> takeSecond)
+    {
+        if (first.VocabularyHash != second.VocabularyHash || first.LabelHash != second.LabelHash || first.Labels != second.Labels)
+        {
+            throw new ArgumentException("only priors over the same vocabulary and labels can be merged", nameof(second));
+        }
+
+        var offsets = new int[first.Labels + 1];
+        var tokens = new List<int>();
+        var values = new List<float>();
+        for (int code = 0; code < first.Labels; code++)
+        {
+            var source = takeSecond(code) ? second : first;
+            tokens.AddRange(source.TokensOf(code));
+            values.AddRange(source.ValuesOf(code));
+            offsets[code + 1] = tokens.Count;
+        }
+
+        return new RelevancePriors(first.Measure, first.VocabularySize, first.StaticTopTokens, first.TopTokens, offsets, [.. tokens], [.. values],
+            first.VocabularyHash, first.LabelHash, Math.Max(first.Documents, second.Documents));
+    }
+
     /// <summary>Writes the priors in a compact binary form with a header that names the vocabulary and labels.</summary>
     public void Save(Stream stream)
     {

@@ -111,11 +111,19 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
             using var batch = new NoteBatch([.. members.Select(n => n.Tokens)], staticAttention, device);
             var targets = Targets(members, (int)model.Decoder.Codes);
             optimizer.zero_grad();
+            Tensor loss;
             model.Encoder.BeginWeightDropout(DropoutSet.Classifier(model.Config).Weight);
-            var logits = model.Logits(batch, run);
-            var loss = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.Sum) / members.Length;
-            loss.backward();
-            model.Encoder.EndWeightDropout();
+            try
+            {
+                var logits = model.Logits(batch, run);
+                loss = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.Sum) / members.Length;
+                loss.backward();
+            }
+            finally
+            {
+                model.Encoder.EndWeightDropout();
+            }
+
             nn.utils.clip_grad_norm_(model.parameters().Where(p => p.requires_grad), options.ClipNorm);
             optimizer.step();
             lossSum += loss.item<float>();

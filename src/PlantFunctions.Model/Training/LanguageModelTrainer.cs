@@ -16,11 +16,12 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
     public sealed record EpochResult(int Epoch, double TrainLoss, double ValidationPerplexity, double TokensPerSecond);
 
     /// <summary>
-    /// Runs the remaining epochs (from <paramref name="startEpoch"/>), calling <paramref name="epochDone"/> after each
-    /// (for checkpoints and progress). Returns the per-epoch results.
+    /// Runs the remaining epochs (from <paramref name="startEpoch"/>, with the optimizer state saved after the previous
+    /// epoch when resuming), calling <paramref name="epochDone"/> after each with the optimizer state to checkpoint.
+    /// Returns the per-epoch results.
     /// </summary>
-    public IReadOnlyList<EpochResult> Train(LanguageModel model, IReadOnlyList<int[]> notes, int startEpoch = 1,
-        Action<EpochResult>? epochDone = null, Action<int, int, double>? stepDone = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<EpochResult> Train(LanguageModel model, IReadOnlyList<int[]> notes, int startEpoch = 1, byte[]? optimizerState = null,
+        Action<EpochResult, byte[]>? epochDone = null, Action<int, int, double>? stepDone = null, CancellationToken cancellationToken = default)
     {
         var random = new Random(options.Seed);
         var order = Enumerable.Range(0, notes.Count).OrderBy(_ => random.Next()).ToArray();
@@ -30,6 +31,11 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
         long stepsPerEpoch = Math.Max(1, training.Sum(n => (long)n.Length + 1) / options.BatchSize / network.Bptt);
         var schedule = new OneCycleSchedule(options.LearningRate, stepsPerEpoch * options.Epochs);
         using var optimizer = optim.AdamW(model.parameters(), options.LearningRate, 0.9, 0.99, 1e-6, options.WeightDecay);
+        if (optimizerState is not null)
+        {
+            optimizer.load_state_dict(new BinaryReader(new MemoryStream(optimizerState)));
+        }
+
         var results = new List<EpochResult>();
         model.OutputDropout = network.LmOutputDropout * network.DropoutMultiplier;
         for (int epoch = startEpoch; epoch <= options.Epochs; epoch++)
@@ -56,11 +62,19 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
                 }
 
                 optimizer.zero_grad();
+                Tensor loss;
                 model.Encoder.BeginWeightDropout(DropoutSet.LanguageModel(network).Weight);
-                var logits = model.forward(input);
-                var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1));
-                loss.backward();
-                model.Encoder.EndWeightDropout();
+                try
+                {
+                    var logits = model.forward(input);
+                    loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[2]), target.reshape(-1));
+                    loss.backward();
+                }
+                finally
+                {
+                    model.Encoder.EndWeightDropout();
+                }
+
                 nn.utils.clip_grad_norm_(model.parameters(), options.ClipNorm);
                 optimizer.step();
                 model.Encoder.DetachState();
@@ -75,7 +89,13 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
             double seconds = clock.Elapsed.TotalSeconds;
             var result = new EpochResult(epoch, lossSum / Math.Max(1, steps), Perplexity(model, validation), tokens / Math.Max(seconds, 1e-9));
             results.Add(result);
-            epochDone?.Invoke(result);
+            var state = new MemoryStream();
+            using (var writer = new BinaryWriter(state, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                optimizer.save_state_dict(writer);
+            }
+
+            epochDone?.Invoke(result, state.ToArray());
         }
 
         return results;

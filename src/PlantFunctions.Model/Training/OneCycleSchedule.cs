@@ -1,7 +1,8 @@
 namespace PlantFunctions.Model.Training;
 
 /// <summary>One-cycle learning-rate schedule: cosine warm-up from max/25 to max over the first 25% of steps, then
-/// cosine annealing to max/25,000 (fastai's fit_one_cycle defaults).</summary>
+/// cosine annealing to max/25,000 (after fastai's fit_one_cycle, which ends at max/100,000 and also cycles momentum;
+/// momentum stays fixed here).</summary>
 public sealed record OneCycleSchedule(double MaxRate, long TotalSteps, double WarmupFraction = 0.25)
 {
     /// <summary>The factor (0..1] of each group's peak rate at a step.</summary>

@@ -52,16 +52,18 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
         using var model = ArtifactModel(plan, vocabulary, labels, options);
         model.to(device);
 
-        // Language model: fine-tune the encoder on unlabelled + training notes.
+        // Language model: fine-tune the encoder on unlabelled + training notes. Not disposed: disposing a module
+        // disposes its submodules, and the encoder lives on in the classifier.
+        var languageModel = new LanguageModel(model.Encoder);
         if (checkpoint.Get("lm.bin") is { } lmWeights)
         {
-            model.Encoder.load(new MemoryStream(lmWeights), strict: true);
+            languageModel.load(new MemoryStream(lmWeights), strict: true);
         }
 
         if (checkpoint.Phase <= TrainingPhase.LanguageModel && checkpoint.LanguageModelEpoch < plan.LanguageModel.Epochs)
         {
             checkpoint.Phase = TrainingPhase.LanguageModel;
-            TrainLanguageModel(model, plan, request, vocabulary, train, checkpoint, checkpoints, report, cancellationToken);
+            TrainLanguageModel(languageModel, plan, request, vocabulary, coded, checkpoint, checkpoints, report, cancellationToken);
         }
 
         // Priors: mutual information on the training notes.
@@ -128,20 +130,19 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
     private static PlantClassifier ArtifactModel(TrainingPlan plan, Vocabulary vocabulary, LabelSet labels, TrainingOptions options) =>
         ModelArtifact.CreateModel(plan.Network, vocabulary.Count, labels.Count, options);
 
-    private void TrainLanguageModel(PlantClassifier model, TrainingPlan plan, TrainingRequest request, Vocabulary vocabulary,
+    private void TrainLanguageModel(LanguageModel languageModel, TrainingPlan plan, TrainingRequest request, Vocabulary vocabulary,
         IReadOnlyList<ClinicalNote> train, TrainingCheckpoint checkpoint, ITrainingCheckpoints checkpoints, ProgressReporter report,
         CancellationToken cancellationToken)
     {
         var corpus = train.Concat(request.Unlabelled ?? []).Select(n => vocabulary.Encode(n.Text)).Where(ids => ids.Length > 0).ToList();
-        // Not disposed: disposing a module disposes its submodules, and the encoder lives on in the classifier.
-        var languageModel = new LanguageModel(model.Encoder);
         var trainer = new LanguageModelTrainer(plan.LanguageModel, plan.Network, device);
         report.Phase(TrainingPhase.LanguageModel, checkpoint.LanguageModelEpoch, plan.LanguageModel.Epochs);
-        trainer.Train(languageModel, corpus, checkpoint.LanguageModelEpoch + 1,
-            epochDone: e =>
+        trainer.Train(languageModel, corpus, checkpoint.LanguageModelEpoch + 1, checkpoint.Get("lm-optimizer.bin"),
+            epochDone: (e, optimizerState) =>
             {
                 checkpoint.LanguageModelEpoch = e.Epoch;
-                checkpoint.Set("lm.bin", SaveModule(model.Encoder));
+                checkpoint.Set("lm.bin", SaveModule(languageModel));
+                checkpoint.Set("lm-optimizer.bin", optimizerState);
                 checkpoint.SetJson($"lm-epoch-{e.Epoch}.json", e);
                 checkpoints.Save(checkpoint.ToBytes());
                 report.Epoch(TrainingPhase.LanguageModel, e.Epoch, plan.LanguageModel.Epochs, e.TrainLoss,
@@ -161,9 +162,11 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
             throw new ArgumentException("training needs notes with codes; none of the training notes has any", nameof(request));
         }
 
-        if (request.Validation is { Count: > 0 } validation)
+        if (request.Validation is { Count: > 0 })
         {
-            return (coded, validation, coded);
+            var validation = request.Validation.Where(n => n.Codes is { Count: > 0 }).ToList();
+            return validation.Count > 0 ? (coded, validation, coded)
+                : throw new ArgumentException("none of the validation notes has codes: validation needs gold codes", nameof(request));
         }
 
         var random = new Random(options.Seed);
@@ -173,9 +176,10 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
     }
 
     /// <summary>
-    /// When validation was split off the training notes, the model file gets priors counted over all of them, and codes
-    /// that occur only in the validation part (never seen by the classifier) start as every code starts: bias from their
-    /// frequency, static weight from their MI mass. Without the split the training priors stand.
+    /// When validation was split off the training notes, codes that occur only in the validation part (never seen by
+    /// the classifier) join the model as every code starts: priors counted over all training notes, bias from their
+    /// frequency, static weight from their MI mass. Codes the classifier saw keep the priors it was trained and
+    /// validated with, so the stored threshold and metrics describe them. Without the split the training priors stand.
     /// </summary>
     private static (RelevancePriors Priors, int[] Counts) Finalise(PlantClassifier model, IReadOnlyList<ClinicalNote> coded, IReadOnlyList<ClinicalNote> train,
         Vocabulary vocabulary, LabelSet labels, RelevancePriors priors, int[] trainCounts, TrainingPlan plan)
@@ -188,9 +192,10 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
         var presence = PresenceCorpus.Build(coded, vocabulary, labels);
         var all = PriorComputation.Compute(presence, vocabulary, labels, plan.Priors);
         int[] counts = [.. Enumerable.Range(0, labels.Count).Select(c => presence.DocumentsOf(c).Length)];
-        var mass = new StaticAttention(all, plan.Network.StaticTopTokens).Mass;
+        var merged = RelevancePriors.Merge(priors, all, code => trainCounts[code] == 0);
+        var mass = new StaticAttention(merged, plan.Network.StaticTopTokens).Mass;
         model.Decoder.AdoptUnseenCodes(trainCounts, counts, coded.Count, mass, plan.Classifier.StaticScaleInit);
-        return (all, counts);
+        return (merged, counts);
     }
 
     private static ClassifierTrainer.Checkpoint? ClassifierCheckpoint(TrainingCheckpoint checkpoint)

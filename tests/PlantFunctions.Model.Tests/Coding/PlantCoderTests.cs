@@ -43,7 +43,7 @@ public sealed class PlantCoderTests(TinyModelFixture trained) : IClassFixture<Ti
         var coded = coder.Code(notes, new CodingOptions { MinCodes = 1 });
 
         Assert.Single(coded[0].Codes);
-        Assert.DoesNotContain(coded[0].Codes[0].Evidence, e => e.Length > 0);
+        Assert.Empty(coded[0].Codes[0].Evidence);
         Assert.True(Tokenizer.Tokenize(longText).Count > 2000);
         Assert.All(coded[1].Codes.SelectMany(c => c.Evidence), e => Assert.Equal(e.Text, longText.Substring(e.Start, e.Length)));
     }

@@ -45,4 +45,31 @@ public sealed class PlantTrainerTests(TinyModelFixture trained) : IClassFixture<
 
         Assert.Equal(trained.Result.Metrics["MAP"], resumed.Metrics["MAP"], 6);
     }
+
+    [Fact]
+    public void Train_InterruptedInTheSecondLanguageModelEpochAndResumed_EqualsTheUninterruptedRun()
+    {
+        var options = TinyTraining.Options with { LanguageModelEpochs = 2, ClassifierEpochs = 1 };
+        var uninterrupted = new PlantTrainer().Train(TinyTraining.Request(options), new TinyTraining.MemoryCheckpoints(), new TinyModelFixture.SyncProgress(_ => { }));
+        var checkpoints = new TinyTraining.MemoryCheckpoints();
+        using var cancel = new CancellationTokenSource();
+        var progress = new TinyModelFixture.SyncProgress(p =>
+        {
+            if (p.Phase == TrainingPhase.LanguageModel && p.Epoch == 2 && p.Step == 1)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        Assert.ThrowsAny<OperationCanceledException>(() => new PlantTrainer().Train(TinyTraining.Request(options), checkpoints, progress, cancel.Token));
+        var resumed = new PlantTrainer().Train(TinyTraining.Request(options), checkpoints, new TinyModelFixture.SyncProgress(_ => { }));
+
+        using var expected = ModelArtifact.Read(new MemoryStream(uninterrupted.ModelFile));
+        using var actual = ModelArtifact.Read(new MemoryStream(resumed.ModelFile));
+        var expectedWeights = expected.Model.state_dict();
+        foreach (var (name, tensor) in actual.Model.state_dict())
+        {
+            Assert.True(tensor.equal(expectedWeights[name]).all().item<bool>(), $"{name} differs after resuming the language model");
+        }
+    }
 }
