@@ -4,6 +4,7 @@ using PlantFunctions.Cli.Commands;
 var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (planted attention), in batch, on Azure Storage or Azurite.")
 {
     CorpusCommands.Stats(),
+    PriorsCommand.Create(),
     TrainCommand.Create(),
     EvaluateCommand.Create(),
     CodeCommand.Create(),
