@@ -53,13 +53,13 @@ internal static class PriorsBenchmark
         int epochs = Arg(args, "--ranker-epochs", 3);
         if (epochs > 0)
         {
-            var options = new RankerOptions { Epochs = epochs, Dimension = Arg(args, "--dimension", 64) };
-            TorchSharp.torch.manual_seed(options.Seed);
-            using var scorer = new DotScorer(vocabulary.Count, labels.Count, options.Dimension);
+            var rankerOptions = new RankerOptions { Epochs = epochs, Dimension = Arg(args, "--dimension", 64) };
+            TorchSharp.torch.manual_seed(rankerOptions.Seed);
+            using var scorer = new DotScorer(vocabulary.Count, labels.Count, rankerOptions.Dimension);
             scorer.InitialiseCodesFromDescriptions([.. labels.Descriptions.Select(d => vocabulary.Encode(d).Where(id => id >= Vocabulary.Reserved.Count).ToArray())]);
             var counts = Enumerable.Range(0, labels.Count).Select(c => presence.DocumentsOf(c).Length).ToArray();
-            var report = new RankerTrainer(options).Train(scorer, priors, presence.TokenDocumentFrequency, counts);
-            Console.WriteLine($"ranker (dot, {options.Dimension}-d, {epochs} epochs over {labels.Count:N0} codes): {report.Seconds:F1} s; held-out nDCG@{report.K} " +
+            var report = new RankerTrainer(rankerOptions).Train(scorer, priors, presence.TokenDocumentFrequency, counts);
+            Console.WriteLine($"ranker (dot, {rankerOptions.Dimension}-d, {epochs} epochs over {labels.Count:N0} codes): {report.Seconds:F1} s; held-out nDCG@{report.K} " +
                               $"{report.HeldOutBefore:F3} -> {report.HeldOutAfter:F3} (rare codes {report.RareHeldOutBefore:F3} -> {report.RareHeldOutAfter:F3}); " +
                               $"peak resident memory now {Machine.PeakResidentMegabytes():N0} MB");
         }
