@@ -17,6 +17,8 @@ public sealed record ClassifierRun(bool Stateful, bool EncoderFrozen, int Gradie
 /// </summary>
 public sealed class PlantClassifier : nn.Module
 {
+    private const int TrimEveryChunks = 32;
+
     [ComponentName(Name = "encoder")]
     private readonly AwdLstm encoder;
 
@@ -109,6 +111,10 @@ public sealed class PlantClassifier : nn.Module
                 }
 
                 pass.Add(h, tokens, batch.Valid.narrow(1, start, length), start, batch.StaticChunk(start, length, (int)decoder.Codes));
+                if (!training && (start / Config.Bptt) % TrimEveryChunks == TrimEveryChunks - 1)
+                {
+                    Runtime.TorchRuntime.ReleaseFreedMemory();
+                }
             }
 
             encoder.ClearState();

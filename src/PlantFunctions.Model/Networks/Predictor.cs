@@ -52,6 +52,8 @@ public static class Predictor
 
                 results[members[b]] = new Prediction(row, p, w);
             }
+
+            Runtime.TorchRuntime.ReleaseFreedMemory();
         }
 
         return results;

@@ -72,5 +72,32 @@ public static class TorchRuntime
         return $"libtorch could not be initialised (the native files load by themselves): {Innermost(original).Message}";
     }
 
+    /// <summary>
+    /// Gives memory that libtorch has freed back to the operating system (glibc's malloc_trim). Long notes allocate
+    /// and free the same chunk-sized buffers hundreds of times; glibc keeps such freed blocks in its heaps, so the
+    /// resident size would creep up with note length although the live data does not. No-op off glibc.
+    /// </summary>
+    public static void ReleaseFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux() || trimUnavailable)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = MallocTrim(0);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            trimUnavailable = true;   // musl and other C libraries have no malloc_trim
+        }
+    }
+
+    private static bool trimUnavailable;
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
+
     private static Exception Innermost(Exception ex) => ex.InnerException is null ? ex : Innermost(ex.InnerException);
 }
