@@ -25,6 +25,7 @@ internal static class TrainCommand
         var rankerEpochs = new Option<int>("--ranker-epochs") { Description = "Ranker epochs", DefaultValueFactory = _ => new TrainingOptions().RankerEpochs };
         var epochs = new Option<int>("--epochs") { Description = "Classifier epochs (early stopping may end sooner)", DefaultValueFactory = _ => new TrainingOptions().ClassifierEpochs };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 42 };
+        var rate = new Option<double?>("--lr") { Description = "Peak learning rate of the classifier's decoder (default 3e-3)" };
         var noStatic = new Option<bool>("--no-static") { Description = "Ablation: no static planted attention S" };
         var noPlanted = new Option<bool>("--no-planted") { Description = "Ablation: no differentiable planted attention P" };
         var laat = new Option<bool>("--laat") { Description = "Ablation: LAAT-only (no S, no P)" };
@@ -35,7 +36,7 @@ internal static class TrainCommand
         var name = new Option<string>("--name") { Description = "Model name", DefaultValueFactory = _ => "codiesp-dx" };
         var command = new Command("train", "Train a PLANT model (LM, priors, ranker, classifier) and write a model file")
         {
-            codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed,
+            codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate,
             noStatic, noPlanted, laat, noInattention, stateless, noDiscriminative, fullUnfreeze, name,
         };
         command.SetAction((parse, cancellationToken) =>
@@ -53,6 +54,7 @@ internal static class TrainCommand
                 Stateful = !parse.GetValue(stateless),
                 DiscriminativeLearningRates = !parse.GetValue(noDiscriminative),
                 GradualUnfreezing = !parse.GetValue(fullUnfreeze),
+                ClassifierLearningRate = parse.GetValue(rate),
             };
             var data = CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), "train");
             var validationNotes = parse.GetValue(validation) is { } v ? NoteReader.Read(v).Select(r => r.Note!).ToList() : null;

@@ -17,6 +17,9 @@ public sealed record TrainingOptions
     /// <summary>Classifier epochs (early stopping may end sooner).</summary>
     public int ClassifierEpochs { get; init; } = 12;
 
+    /// <summary>Peak learning rate of the classifier's decoder group; <c>null</c> = the preset's default (3e-3).</summary>
+    public double? ClassifierLearningRate { get; init; }
+
     /// <summary>Use static planted attention S from mutual information (off = ablation).</summary>
     public bool StaticAttention { get; init; } = true;
 

@@ -29,6 +29,6 @@ public sealed record TrainingPlan(
             new LanguageModelOptions { Epochs = options.LanguageModelEpochs, Seed = options.Seed },
             new PriorOptions { StaticTopTokens = network.StaticTopTokens },
             new RankerOptions { Epochs = options.RankerEpochs, Dimension = network.EmbeddingSize, Hidden = network.RankerHidden, Kind = network.Ranker, Seed = options.Seed },
-            new ClassifierOptions { Epochs = options.ClassifierEpochs, Seed = options.Seed });
+            new ClassifierOptions { Epochs = options.ClassifierEpochs, Seed = options.Seed, LearningRate = options.ClassifierLearningRate ?? new ClassifierOptions().LearningRate });
     }
 }
