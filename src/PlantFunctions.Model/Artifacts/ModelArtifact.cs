@@ -4,6 +4,7 @@ using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Networks;
 using PlantFunctions.Model.Priors;
 using PlantFunctions.Model.Ranking;
+using PlantFunctions.Model.Serialization;
 using PlantFunctions.Model.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -68,13 +69,12 @@ public sealed class ModelArtifact : IDisposable
         var output = new MemoryStream();
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
-            Entry(zip, "manifest.json", s => JsonSerializer.Serialize(s, manifest, Json));
-            Entry(zip, "vocabulary.json", vocabulary.Save);
-            Entry(zip, "labels.json", labels.Save);
-            Entry(zip, "priors.bin", priors.Save);
-            var weights = new MemoryStream();
-            model.save(weights);
-            Entry(zip, "weights.bin", s => s.Write(weights.ToArray()));
+            ZipParts.Write(zip, "manifest.json", s => JsonSerializer.Serialize(s, manifest, Json));
+            ZipParts.Write(zip, "vocabulary.json", vocabulary.Save);
+            ZipParts.Write(zip, "labels.json", labels.Save);
+            ZipParts.Write(zip, "priors.bin", priors.Save);
+            byte[] weights = ZipParts.Weights(model);
+            ZipParts.Write(zip, "weights.bin", s => s.Write(weights));
         }
 
         return output.ToArray();
@@ -109,12 +109,7 @@ public sealed class ModelArtifact : IDisposable
             var model = CreateModel(manifest.Network, vocabulary.Count, labels.Count, manifest.Training);
             try
             {
-                var weights = Open(zip, "weights.bin", s =>
-                {
-                    var copy = new MemoryStream();
-                    s.CopyTo(copy);
-                    return copy.ToArray();
-                });
+                var weights = Open(zip, "weights.bin", ZipParts.Bytes);
                 model.load(new MemoryStream(weights), strict: true);
             }
             catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
@@ -139,16 +134,5 @@ public sealed class ModelArtifact : IDisposable
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
 
-    private static void Entry(ZipArchive zip, string name, Action<Stream> write)
-    {
-        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-        write(stream);
-    }
-
-    private static T Open<T>(ZipArchive zip, string name, Func<Stream, T> read)
-    {
-        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"model file: '{name}' is missing");
-        using var stream = entry.Open();
-        return read(stream);
-    }
+    private static T Open<T>(ZipArchive zip, string name, Func<Stream, T> read) => ZipParts.Read(zip, name, "model file", read);
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Priors;
 using PlantFunctions.Model.Ranking;
+using PlantFunctions.Model.Serialization;
 using PlantFunctions.Model.Text;
 using TorchSharp;
 
@@ -66,13 +67,12 @@ public sealed class PriorsArtifact : IDisposable
         {
             var manifest = new Manifest(CurrentSchema, Priors.Measure, Priors.TopTokens, Priors.StaticTopTokens, Priors.Documents,
                 Vocabulary.Hash, Labels.Hash, RankerOptions, Report);
-            Write(zip, "manifest.json", s => JsonSerializer.Serialize(s, manifest, Json));
-            Write(zip, "vocabulary.json", Vocabulary.Save);
-            Write(zip, "labels.json", Labels.Save);
-            Write(zip, "priors.bin", Priors.Save);
-            var weights = new MemoryStream();
-            Ranker.save(weights);
-            Write(zip, "ranker.bin", s => s.Write(weights.ToArray()));
+            ZipParts.Write(zip, "manifest.json", s => JsonSerializer.Serialize(s, manifest, Json));
+            ZipParts.Write(zip, "vocabulary.json", Vocabulary.Save);
+            ZipParts.Write(zip, "labels.json", Labels.Save);
+            ZipParts.Write(zip, "priors.bin", Priors.Save);
+            byte[] weights = ZipParts.Weights(Ranker);
+            ZipParts.Write(zip, "ranker.bin", s => s.Write(weights));
         }
 
         return output.ToArray();
@@ -100,12 +100,7 @@ public sealed class PriorsArtifact : IDisposable
             }
 
             var ranker = CreateRanker(manifest.Ranker, vocabulary.Count, labels.Count);
-            var weights = Open(zip, "ranker.bin", s =>
-            {
-                var copy = new MemoryStream();
-                s.CopyTo(copy);
-                return copy.ToArray();
-            });
+            var weights = Open(zip, "ranker.bin", ZipParts.Bytes);
             ranker.load(new MemoryStream(weights), strict: true);
             return new PriorsArtifact(vocabulary, labels, priors, ranker, manifest.Ranker, manifest.Report);
         }
@@ -118,18 +113,7 @@ public sealed class PriorsArtifact : IDisposable
     /// <inheritdoc />
     public void Dispose() => Ranker.Dispose();
 
-    private static void Write(ZipArchive zip, string name, Action<Stream> write)
-    {
-        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-        write(stream);
-    }
-
-    private static T Open<T>(ZipArchive zip, string name, Func<Stream, T> read)
-    {
-        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"priors file: '{name}' is missing");
-        using var stream = entry.Open();
-        return read(stream);
-    }
+    private static T Open<T>(ZipArchive zip, string name, Func<Stream, T> read) => ZipParts.Read(zip, name, "priors file", read);
 
     private sealed record Manifest(int SchemaVersion, RelevanceMeasure Measure, int TopTokens, int StaticTopTokens, int Documents,
         string VocabularyHash, string LabelHash, RankerOptions Ranker, RankingReport? Report);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PlantFunctions.Model.Evaluation;
 using PlantFunctions.Model.Networks;
+using PlantFunctions.Model.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -54,7 +55,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         {
             var start = Validate(model, validation, staticAttention);
             bestScore = start.GetValueOrDefault(SelectionMetric, double.NegativeInfinity);
-            bestWeights = Save(model);
+            bestWeights = ZipParts.Weights(model);
             var initial = new EpochResult(0, double.NaN, start, true, 0);
             history.Add(initial);
             progress?.Invoke(initial);
@@ -78,13 +79,13 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
             {
                 bestScore = score;
                 bestEpoch = epoch;
-                bestWeights = Save(model);
+                bestWeights = ZipParts.Weights(model);
             }
 
             var result = new EpochResult(epoch, loss, metrics, best, clock.Elapsed.TotalSeconds);
             history.Add(result);
             progress?.Invoke(result);
-            epochDone?.Invoke(new Checkpoint(epoch, Save(model), bestWeights!, SaveOptimizer(optimizer), bestScore, bestEpoch, [.. history]));
+            epochDone?.Invoke(new Checkpoint(epoch, ZipParts.Weights(model), bestWeights!, SaveOptimizer(optimizer), bestScore, bestEpoch, [.. history]));
         }
 
         Load(model, bestWeights!);
@@ -176,13 +177,6 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         }
 
         return tensor(targets, [members.Length, codes], device: device);
-    }
-
-    private static byte[] Save(nn.Module module)
-    {
-        var stream = new MemoryStream();
-        module.save(stream);
-        return stream.ToArray();
     }
 
     private static void Load(nn.Module module, byte[] weights) => module.load(new MemoryStream(weights), strict: true);

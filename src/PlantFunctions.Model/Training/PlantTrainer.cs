@@ -5,6 +5,7 @@ using PlantFunctions.Model.Networks;
 using PlantFunctions.Model.Notes;
 using PlantFunctions.Model.Priors;
 using PlantFunctions.Model.Ranking;
+using PlantFunctions.Model.Serialization;
 using PlantFunctions.Model.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -90,7 +91,7 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
                 new Progress<(int Epoch, int Epochs, double Loss)>(e => report.Epoch(TrainingPhase.Ranker, e.Epoch, e.Epochs, e.Loss, null)),
                 cancellationToken);
             checkpoint.SetJson("ranker-report.json", rankerReport);
-            checkpoint.Set("ranker.bin", SaveModule(ranker));
+            checkpoint.Set("ranker.bin", ZipParts.Weights(ranker));
             checkpoint.Phase = TrainingPhase.Classifier;
             checkpoints.Save(checkpoint.ToBytes());
         }
@@ -141,7 +142,7 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
             epochDone: (e, optimizerState) =>
             {
                 checkpoint.LanguageModelEpoch = e.Epoch;
-                checkpoint.Set("lm.bin", SaveModule(languageModel));
+                checkpoint.Set("lm.bin", ZipParts.Weights(languageModel));
                 checkpoint.Set("lm-optimizer.bin", optimizerState);
                 checkpoint.SetJson($"lm-epoch-{e.Epoch}.json", e);
                 checkpoints.Save(checkpoint.ToBytes());
@@ -216,13 +217,6 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
         checkpoint.Set("classifier.best", c.BestWeights);
         checkpoint.Set("classifier.optimizer", c.Optimizer);
         checkpoint.SetJson("classifier.json", new ClassifierState(c.Epoch, c.BestScore, c.BestEpoch, [.. c.History]));
-    }
-
-    private static byte[] SaveModule(nn.Module module)
-    {
-        var stream = new MemoryStream();
-        module.save(stream);
-        return stream.ToArray();
     }
 
     private sealed record ClassifierState(int Epoch, double BestScore, int BestEpoch, List<ClassifierTrainer.EpochResult> History);

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
+using PlantFunctions.Model.Serialization;
 
 namespace PlantFunctions.Model.Training;
 
@@ -45,10 +46,10 @@ public sealed class TrainingCheckpoint
         var output = new MemoryStream();
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
-            Write(zip, "state.json", JsonSerializer.SerializeToUtf8Bytes(new State(Phase, LanguageModelEpoch), Json));
+            ZipParts.Write(zip, "state.json", s => s.Write(JsonSerializer.SerializeToUtf8Bytes(new State(Phase, LanguageModelEpoch), Json)));
             foreach (var (name, bytes) in parts)
             {
-                Write(zip, name, bytes);
+                ZipParts.Write(zip, name, s => s.Write(bytes));
             }
         }
 
@@ -65,17 +66,16 @@ public sealed class TrainingCheckpoint
             foreach (var entry in zip.Entries)
             {
                 using var stream = entry.Open();
-                var copy = new MemoryStream();
-                stream.CopyTo(copy);
+                byte[] part = ZipParts.Bytes(stream);
                 if (entry.FullName == "state.json")
                 {
-                    var state = JsonSerializer.Deserialize<State>(copy.ToArray(), Json)!;
+                    var state = JsonSerializer.Deserialize<State>(part, Json)!;
                     checkpoint.Phase = state.Phase;
                     checkpoint.LanguageModelEpoch = state.LanguageModelEpoch;
                 }
                 else
                 {
-                    checkpoint.parts[entry.FullName] = copy.ToArray();
+                    checkpoint.parts[entry.FullName] = part;
                 }
             }
 
@@ -85,12 +85,6 @@ public sealed class TrainingCheckpoint
         {
             throw new InvalidDataException($"training checkpoint is corrupt: {ex.Message}", ex);
         }
-    }
-
-    private static void Write(ZipArchive zip, string name, byte[] bytes)
-    {
-        using var stream = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
-        stream.Write(bytes);
     }
 
     private sealed record State(TrainingPhase Phase, int LanguageModelEpoch);
