@@ -9,6 +9,23 @@ namespace PlantFunctions.Cli.Commands;
 /// <summary><c>plant train</c>: the whole PLANT pipeline from coded notes to a model file, resumable.</summary>
 internal static class TrainCommand
 {
+    /// <summary>The language-model stage of a checkpoint (vocabulary, weights, optimizer state), nothing after it.</summary>
+    private static TrainingCheckpoint LanguageModelOnly(TrainingCheckpoint source)
+    {
+        var copy = new TrainingCheckpoint { Phase = TrainingPhase.LanguageModel, LanguageModelEpoch = source.LanguageModelEpoch };
+        foreach (string part in new[] { "vocabulary.json", "lm.bin", "lm-optimizer.bin" })
+        {
+            if (source.Get(part) is { } bytes)
+            {
+                copy.Set(part, bytes);
+            }
+        }
+
+        return copy.Get("lm.bin") is null
+            ? throw new InvalidDataException("--lm-from: that checkpoint has no finished language-model epoch")
+            : copy;
+    }
+
     internal static Command Create()
     {
         var codiesp = new Option<string?>("--codiesp") { Description = "CodiEsp root: trains on 'train' (validation split off it); default: the bundled sample" };
@@ -26,6 +43,7 @@ internal static class TrainCommand
         var epochs = new Option<int>("--epochs") { Description = "Classifier epochs (early stopping may end sooner)", DefaultValueFactory = _ => new TrainingOptions().ClassifierEpochs };
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 42 };
         var rate = new Option<double?>("--lr") { Description = "Peak learning rate of the classifier's decoder (default 3e-3)" };
+        var lmFrom = new Option<string?>("--lm-from") { Description = "Start from the language model of another run's checkpoint (same data and seed), e.g. to run ablations on one LM" };
         var noStatic = new Option<bool>("--no-static") { Description = "Ablation: no static planted attention S" };
         var noPlanted = new Option<bool>("--no-planted") { Description = "Ablation: no differentiable planted attention P" };
         var laat = new Option<bool>("--laat") { Description = "Ablation: LAAT-only (no S, no P)" };
@@ -36,7 +54,7 @@ internal static class TrainCommand
         var name = new Option<string>("--name") { Description = "Model name", DefaultValueFactory = _ => "codiesp-dx" };
         var command = new Command("train", "Train a PLANT model (LM, priors, ranker, classifier) and write a model file")
         {
-            codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate,
+            codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate, lmFrom,
             noStatic, noPlanted, laat, noInattention, stateless, noDiscriminative, fullUnfreeze, name,
         };
         command.SetAction((parse, cancellationToken) =>
@@ -63,6 +81,11 @@ internal static class TrainCommand
             var request = new TrainingRequest(parse.GetValue(name)!, data, validationNotes, extra, IcdDescriptions.Load(tables), options);
             string outputPath = parse.GetValue(output)!;
             var checkpoints = new FileCheckpoints(parse.GetValue(checkpoint) ?? outputPath + ".ckpt");
+            if (parse.GetValue(lmFrom) is { } source && checkpoints.Load() is null)
+            {
+                checkpoints.Save(LanguageModelOnly(TrainingCheckpoint.FromBytes(File.ReadAllBytes(source))).ToBytes());
+            }
+
             Console.WriteLine($"training on {data.Count:N0} notes ({validationNotes?.Count.ToString() ?? "10% split off for"} validation), {extra?.Count ?? 0:N0} unlabelled notes, preset {options.Preset}");
             var trainer = new PlantTrainer(TorchDevices.Resolve(parse.GetValue(device)), TimeProvider.System);
             var result = trainer.Train(request, checkpoints, new ConsoleTrainingProgress(), cancellationToken);

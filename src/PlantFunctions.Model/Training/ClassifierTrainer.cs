@@ -64,7 +64,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         // Patience starts counting once the learning rate has warmed up: a model learning from scratch (LAAT-only) can
         // look flat in its first, low-rate epochs.
         int warmupEpochs = (int)Math.Ceiling(options.Epochs * 0.25);
-        for (int epoch = startEpoch; epoch <= options.Epochs && (epoch - bestEpoch <= options.Patience || epoch <= warmupEpochs + 1); epoch++)
+        for (int epoch = startEpoch; epoch <= options.Epochs && epoch - Math.Max(bestEpoch, warmupEpochs) <= options.Patience; epoch++)
         {
             var clock = Stopwatch.StartNew();
             manual_seed(options.Seed + epoch);
