@@ -20,6 +20,9 @@ public sealed class AwdLstm : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "layers")]
     private readonly ModuleList<LSTM> layers;
 
+    /// <summary>Half-width of the uniform initialisation of the word embedding.</summary>
+    public const double EmbeddingInitRange = 0.5;
+
     private readonly (Tensor H, Tensor C)?[] state;
     private readonly WeightDropConnect weightDrop;
     private Tensor? rowKeep;
@@ -33,7 +36,9 @@ public sealed class AwdLstm : nn.Module<Tensor, Tensor>
         embedding = nn.Embedding(vocabularySize, embeddingSize);
         using (no_grad())
         {
-            embedding.weight!.uniform_(-0.1, 0.1);
+            // Wider than AWD-LSTM's +-0.1: trained from scratch on a small corpus, +-0.1 leaves the input almost silent
+            // next to the gate biases for hundreds of steps (CodiEsp, one LM epoch: perplexity 957 vs 320 with +-0.5).
+            embedding.weight!.uniform_(-EmbeddingInitRange, EmbeddingInitRange);
         }
 
         layers = new ModuleList<LSTM>();

@@ -8,8 +8,9 @@ public sealed record LanguageModelOptions
     /// <summary>Epochs over the token stream.</summary>
     [Range(0, 1000)] public int Epochs { get; init; } = 2;
 
-    /// <summary>Parallel streams per batch.</summary>
-    [Range(1, 4096)] public int BatchSize { get; init; } = 32;
+    /// <summary>Parallel streams per batch. Small batches mean more steps per epoch, which a from-scratch LM on a small
+    /// corpus needs more than throughput (CodiEsp, one epoch: perplexity 301 at 8 vs 957 at 32, at 90% of the speed).</summary>
+    [Range(1, 4096)] public int BatchSize { get; init; } = 8;
 
     /// <summary>Peak learning rate of the one-cycle schedule.</summary>
     [Range(1e-7, 10)] public double LearningRate { get; init; } = 3e-3;
