@@ -10,4 +10,5 @@ internal sealed record BenchmarkSettings(
     string? NotesPath,
     string ModelFile,
     string WorkerHost,
-    string Device);
+    string Device,
+    int Threads);

@@ -19,16 +19,21 @@ internal static class ServiceBenchmark
         var modelFile = new Option<string>("--model-file") { Description = "The model file to register and code with", Required = true };
         var workerHost = new Option<string?>("--worker-host") { Description = "Host assembly the workers run (default: the production PlantFunctions.Host.dll next to this benchmark)" };
         var device = new Option<string>("--device") { Description = "Plant:Device", DefaultValueFactory = _ => "auto" };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Plant:Threads of each worker process; 0 (default) shares this machine's cores among the workers, -1 leaves libtorch's default (all cores each)",
+            DefaultValueFactory = _ => 0,
+        };
         var root = new RootCommand("Batch-service throughput: N worker processes code one batch on a fresh task hub; notes/s from the batch summary. " +
                                    "Storage: AzureWebJobsStorage when set, otherwise a private Azurite.")
         {
-            workers, loops, perShard, notes, words, notesPath, modelFile, workerHost, device,
+            workers, loops, perShard, notes, words, notesPath, modelFile, workerHost, device, threads,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new BenchmarkSettings(parse.GetValue(workers), parse.GetValue(loops), parse.GetValue(perShard), parse.GetValue(notes), parse.GetValue(words),
                 parse.GetValue(notesPath), parse.GetValue(modelFile)!, Path.GetFullPath(parse.GetValue(workerHost) ?? Path.Combine(AppContext.BaseDirectory, "PlantFunctions.Host.dll")),
-                parse.GetValue(device)!);
+                parse.GetValue(device)!, ThreadsPerWorker(parse.GetValue(threads), parse.GetValue(workers)));
             string? configured = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
             AzuriteEmulator? azurite = configured is null ? await AzuriteEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false) : null;
             try
@@ -37,7 +42,7 @@ internal static class ServiceBenchmark
                 var table = new Table().AddColumns("measure", "value");
                 table.AddRow("machine", Markup.Escape($"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}"));
                 table.AddRow("storage", configured is null ? "private Azurite" : "AzureWebJobsStorage");
-                table.AddRow("workers", Markup.Escape($"{settings.Workers} processes x {settings.LoopsPerWorker} loops, device {settings.Device}, host {Path.GetFileName(settings.WorkerHost)}"));
+                table.AddRow("workers", Markup.Escape($"{settings.Workers} processes x {settings.LoopsPerWorker} loops, device {settings.Device}, {(settings.Threads > 0 ? $"{settings.Threads} torch threads each" : "libtorch's default threads")}, host {Path.GetFileName(settings.WorkerHost)}"));
                 table.AddRow("batch", Markup.Escape($"{result.Batch.NotesTotal:N0} notes in {result.Batch.ShardsTotal:N0} shards of {settings.NotesPerShard}; status {result.Batch.Status}"));
                 if (result.Summary is { } summary)
                 {
@@ -65,4 +70,12 @@ internal static class ServiceBenchmark
         });
         return root.Parse(args).Invoke();
     }
+
+    private static int ThreadsPerWorker(int requested, int workers) =>
+        requested switch
+        {
+            0 => Math.Max(1, Environment.ProcessorCount / Math.Max(1, workers)),
+            < 0 => 0,
+            _ => requested,
+        };
 }

@@ -50,7 +50,11 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             await UploadNotesAsync(hub, cancellationToken).ConfigureAwait(false);
 
-            var workerSettings = new Dictionary<string, string?>(common) { ["Plant:Roles"] = "worker" };
+            var workerSettings = new Dictionary<string, string?>(common)
+            {
+                ["Plant:Roles"] = "worker",
+                ["Plant:Threads"] = settings.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
             var workers = Enumerable.Range(0, settings.Workers).Select(_ => new WorkerProcess(settings.WorkerHost, workerSettings)).ToList();
             try
             {

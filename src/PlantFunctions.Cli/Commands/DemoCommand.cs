@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -94,7 +95,13 @@ internal static class DemoCommand
             var registered = await registry.RegisterAsync("codiesp-demo", "demo", new BinaryData(modelFile), new Dictionary<string, double>(), activate: true, cancellationToken: cancellationToken).ConfigureAwait(false);
             AnsiConsole.MarkupLine($"storage: [bold]{(configured is null ? "private Azurite (npm dependency)" : "configured AzureWebJobsStorage")}[/], task hub [bold]{hubName}[/]; host listening on [bold]{Markup.Escape(string.Join(", ", app.Urls))}[/]; model registered at models/{Markup.Escape(registered.Blob)}");
 
-            var workerProcesses = Enumerable.Range(1, settings.Workers).Select(i => DemoWorker.Start(shared, i)).ToList();
+            // The workers share this machine: each gets its share of the cores (libtorch would otherwise give every process
+            // a thread per core, and the oversubscribed processes slow each other down).
+            var workerSettings = new Dictionary<string, string?>(shared)
+            {
+                ["Plant:Threads"] = Math.Max(1, Environment.ProcessorCount / settings.Workers).ToString(CultureInfo.InvariantCulture),
+            };
+            var workerProcesses = Enumerable.Range(1, settings.Workers).Select(i => DemoWorker.Start(workerSettings, i)).ToList();
             try
             {
                 string batchId = $"demo-{DateTime.UtcNow:HHmmss}";

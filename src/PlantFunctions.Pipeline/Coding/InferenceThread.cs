@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using PlantFunctions.Model.Runtime;
 
 namespace PlantFunctions.Pipeline.Coding;
 
@@ -11,13 +12,35 @@ public sealed class InferenceThread : IDisposable
 {
     private readonly BlockingCollection<Action> work = [];
     private readonly Thread thread;
+    private readonly Action? initialize;
 
-    /// <summary>Starts the thread.</summary>
-    public InferenceThread()
+    /// <summary>Starts the thread; <paramref name="initialize"/>, if given, runs on it first (see <see cref="ForTorchThreads"/>).</summary>
+    public InferenceThread(Action? initialize = null)
     {
+        this.initialize = initialize;
         thread = new Thread(Run) { IsBackground = true, Name = "plant-inference" };
         thread.Start();
     }
+
+    /// <summary>
+    /// An inference thread whose libtorch operations use <paramref name="torchThreads"/> CPU threads (<c>Plant:Threads</c>;
+    /// 0 keeps libtorch's default). The setting is per OS thread in libtorch's CPU build, hence applied on this thread.
+    /// A libtorch that cannot load is reported by the first model load on the thread, with the loader's error.
+    /// </summary>
+    public static InferenceThread ForTorchThreads(int torchThreads) =>
+        torchThreads <= 0
+            ? new InferenceThread()
+            : new InferenceThread(() =>
+            {
+                try
+                {
+                    TorchRuntime.UseThreads(torchThreads);
+                }
+                catch (TorchLoadException)
+                {
+                    // Reported where it matters: the first model load on this thread fails with the same loader error.
+                }
+            });
 
     /// <summary>Runs <paramref name="function"/> on the inference thread. Work not yet started when the token fires is skipped.</summary>
     public Task<T> RunAsync<T>(Func<T> function, CancellationToken cancellationToken = default)
@@ -57,6 +80,7 @@ public sealed class InferenceThread : IDisposable
 
     private void Run()
     {
+        initialize?.Invoke();
         foreach (var item in work.GetConsumingEnumerable())
         {
             item();

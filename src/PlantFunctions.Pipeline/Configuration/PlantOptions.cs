@@ -20,6 +20,14 @@ public sealed class PlantOptions : IValidatableObject
     public string Device { get; set; } = "auto";
 
     /// <summary>
+    /// CPU threads libtorch uses for coding and training in this process. 0 (default) keeps libtorch's default, one per
+    /// core, right for one worker per machine or container; set cores / processes when several worker processes share a
+    /// machine (<c>plant demo</c> and the service benchmark do this for the workers they start).
+    /// </summary>
+    [Range(0, 1024, ErrorMessage = "Plant:Threads must be between 0 (libtorch's default) and 1024")]
+    public int Threads { get; set; }
+
+    /// <summary>
     /// Prefix of the queue and table names (lower-case letters and digits, starting with a letter). Default "plant":
     /// queues plant-workitems, plant-workitems-poison, plant-control; tables PlantBatches, PlantShards,
     /// PlantTrainingJobs, PlantModels. Tests use a unique task hub each for isolation on one storage account.

@@ -33,7 +33,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<TaskHub>();
         services.AddSingleton(sp => new BatchStore(sp.GetRequiredService<TaskHub>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ModelRegistry>();
-        services.AddSingleton<InferenceThread>();
+        services.AddSingleton(sp => InferenceThread.ForTorchThreads(sp.GetRequiredService<IOptions<PlantOptions>>().Value.Threads));
         services.AddSingleton<CoderCache>();
         services.AddSingleton(sp => new BatchService(sp.GetRequiredService<TaskHub>(), sp.GetRequiredService<BatchStore>(), sp.GetRequiredService<ModelRegistry>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PlantOptions>>(), sp.GetRequiredService<IOptions<BatchOptions>>(),

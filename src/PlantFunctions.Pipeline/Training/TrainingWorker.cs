@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PlantFunctions.Model.Runtime;
 using PlantFunctions.Model.Training;
 using PlantFunctions.Pipeline.Coding;
 using PlantFunctions.Pipeline.Configuration;
@@ -133,7 +134,12 @@ internal sealed partial class TrainingWorker(
         try
         {
             var trainingRequest = await data.LoadAsync(request, cancel.Token).ConfigureAwait(false);
-            training = Task.Factory.StartNew(() => trainer.Train(trainingRequest, checkpoints, progress, cancel.Token),
+            int threads = plant.Value.Threads;
+            training = Task.Factory.StartNew(() =>
+                {
+                    TorchRuntime.UseThreads(threads);
+                    return trainer.Train(trainingRequest, checkpoints, progress, cancel.Token);
+                },
                 cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -46,4 +46,16 @@ public sealed class HostStartupTests(AzuriteFixture azurite)
         Assert.Contains("wrker", error.Message, StringComparison.Ordinal);
         await Task.CompletedTask;
     }
+
+    [Fact]
+    public void Host_NegativeThreads_StopsAtStartWithTheSettingName()
+    {
+        var settings = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api");
+        settings["Plant:Threads"] = "-2";
+
+        var error = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            PlantHost.Build([], services => services.AddPlantModel(), new PlantHostOptions { ReadLocalSettings = false, Overrides = settings }));
+
+        Assert.Contains("Plant:Threads", error.Message, StringComparison.Ordinal);
+    }
 }
