@@ -87,9 +87,20 @@ public sealed class PlantTrainer(Device device, TimeProvider time) : IModelTrain
             report.Phase(TrainingPhase.Ranker, 0, plan.Ranker.Epochs);
             ranker.InitialiseTokens(model.Encoder.Embedding.weight!.detach());
             ranker.InitialiseCodesFromDescriptions([.. labels.Descriptions.Select(d => vocabulary.Encode(d).Where(id => id >= Vocabulary.Reserved.Count).ToArray())]);
+            double rankerLoss = double.NaN;
             var rankerReport = new RankerTrainer(plan.Ranker).Train(ranker, priors, presence.TokenDocumentFrequency, codeNotes,
-                new Progress<(int Epoch, int Epochs, double Loss)>(e => report.Epoch(TrainingPhase.Ranker, e.Epoch, e.Epochs, e.Loss, null)),
+                new SynchronousProgress<(int Epoch, int Epochs, double Loss)>(e =>
+                {
+                    rankerLoss = e.Loss;
+                    report.Epoch(TrainingPhase.Ranker, e.Epoch, e.Epochs, e.Loss, null);
+                }),
                 cancellationToken);
+            report.Epoch(TrainingPhase.Ranker, plan.Ranker.Epochs, plan.Ranker.Epochs, rankerLoss, new Dictionary<string, double>
+            {
+                [$"heldOutNDCG@{rankerReport.K}"] = rankerReport.HeldOutAfter,
+                ["untrained"] = rankerReport.HeldOutBefore,
+                ["rareCodes"] = rankerReport.RareHeldOutAfter,
+            });
             checkpoint.SetJson("ranker-report.json", rankerReport);
             checkpoint.Set("ranker.bin", ZipParts.Weights(ranker));
             checkpoint.Phase = TrainingPhase.Classifier;

@@ -14,6 +14,8 @@ public sealed class PlantTrainerTests(TinyModelFixture trained) : IClassFixture<
 
         Assert.Equal([TrainingPhase.Preparing, TrainingPhase.LanguageModel, TrainingPhase.Priors, TrainingPhase.Ranker, TrainingPhase.Classifier, TrainingPhase.Done], phases);
         Assert.Contains(trained.Progress, p => p.Phase == TrainingPhase.LanguageModel && p.Metrics.ContainsKey("perplexity"));
+        var ranker = trained.Progress.Last(p => p.Phase == TrainingPhase.Ranker);
+        Assert.All(new[] { "heldOutNDCG@15", "untrained", "rareCodes" }, key => Assert.InRange(ranker.Metrics[key], 0.0, 1.0));
         Assert.Contains(trained.Progress, p => p.Phase == TrainingPhase.Classifier && p.Epoch == 3 && p.Metrics.ContainsKey("MAP"));
         Assert.InRange(trained.Result.Metrics["MAP"], 0.5, 1.0);
     }
