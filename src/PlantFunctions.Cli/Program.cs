@@ -10,6 +10,7 @@ var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (plan
     CodeCommand.Create(),
     ServeCommand.Create(),
     SubmitCommand.Create(),
+    RegisterCommand.Create(),
     DemoCommand.Create(),
 };
 

@@ -23,9 +23,11 @@ internal static class SubmitCommand
         var key = new Option<string?>("--key") { Description = "Function key (default: the first of Plant:Api:FunctionKeys)" };
         var marker = new Option<bool>("--marker") { Description = "Start the batch by uploading a _ready marker instead of calling POST /api/batches" };
         var noWait = new Option<bool>("--no-wait") { Description = "Start the batch and exit without following it" };
+        var minCodes = new Option<int?>("--min-codes") { Description = "Return at least this many top codes per note, even below the threshold" };
+        var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the model's tuned threshold)" };
         var command = new Command("submit", "Upload note files, start a batch and follow it to the end")
         {
-            paths, batchId, modelVersion, api, key, marker, noWait,
+            paths, batchId, modelVersion, api, key, marker, noWait, minCodes, threshold,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -60,13 +62,13 @@ internal static class SubmitCommand
             string statusPath = $"api/batches/{Uri.EscapeDataString(id)}";
             if (parse.GetValue(marker))
             {
-                var content = JsonSerializer.SerializeToUtf8Bytes(new { batchId = id, modelVersion = parse.GetValue(modelVersion) }, PlantJson.Options);
+                var content = JsonSerializer.SerializeToUtf8Bytes(new { batchId = id, modelVersion = parse.GetValue(modelVersion), minCodes = parse.GetValue(minCodes), threshold = parse.GetValue(threshold) }, PlantJson.Options);
                 await notes.GetBlobClient($"{id}/_ready").UploadAsync(new BinaryData(content), overwrite: true, cancellationToken).ConfigureAwait(false);
                 AnsiConsole.MarkupLine($"Uploaded the ready marker [bold]{Markup.Escape($"{notes.Name}/{id}/_ready")}[/]");
             }
             else
             {
-                using var response = await http.PostAsJsonAsync("api/batches", new { prefix = id + "/", batchId = id, modelVersion = parse.GetValue(modelVersion) }, cancellationToken).ConfigureAwait(false);
+                using var response = await http.PostAsJsonAsync("api/batches", new { prefix = id + "/", batchId = id, modelVersion = parse.GetValue(modelVersion), minCodes = parse.GetValue(minCodes), threshold = parse.GetValue(threshold) }, cancellationToken).ConfigureAwait(false);
                 string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {

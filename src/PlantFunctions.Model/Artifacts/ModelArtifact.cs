@@ -80,6 +80,25 @@ public sealed class ModelArtifact : IDisposable
         return output.ToArray();
     }
 
+    /// <summary>Reads only a model file's manifest (name, version, metrics), without loading the network.</summary>
+    public static ModelManifest ReadManifest(Stream file)
+    {
+        try
+        {
+            using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+            return Open(zip, "manifest.json", s => JsonSerializer.Deserialize<ModelManifest>(s, Json))
+                   ?? throw new InvalidDataException("model file: manifest.json is empty");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"model file: manifest.json is not valid: {ex.Message}", ex);
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith("model file", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"model file is corrupt or truncated: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Reads and checks a model file; the model is left on the CPU in evaluation mode.</summary>
     public static ModelArtifact Read(Stream file)
     {

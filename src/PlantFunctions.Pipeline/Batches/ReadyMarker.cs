@@ -6,4 +6,6 @@ namespace PlantFunctions.Pipeline.Batches;
 /// </summary>
 /// <param name="BatchId">Batch id; derived from the prefix when absent ("a/b/" becomes "a-b").</param>
 /// <param name="ModelVersion">Model version; the active one when absent.</param>
-public sealed record ReadyMarker(string? BatchId = null, string? ModelVersion = null);
+/// <param name="MinCodes">As in <see cref="BatchStartRequest"/>: at least this many top codes per note.</param>
+/// <param name="Threshold">As in <see cref="BatchStartRequest"/>: the probability threshold instead of the model's.</param>
+public sealed record ReadyMarker(string? BatchId = null, string? ModelVersion = null, int? MinCodes = null, double? Threshold = null);

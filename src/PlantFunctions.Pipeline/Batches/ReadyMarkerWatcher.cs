@@ -120,7 +120,7 @@ internal sealed partial class ReadyMarkerWatcher(
         }
 
         string batchId = marker.BatchId ?? DeriveBatchId(prefix);
-        var request = new BatchStartRequest(prefix, null, batchId, marker.ModelVersion);
+        var request = new BatchStartRequest(prefix, null, batchId, marker.ModelVersion, marker.MinCodes, marker.Threshold);
         if (error is null)
         {
             try

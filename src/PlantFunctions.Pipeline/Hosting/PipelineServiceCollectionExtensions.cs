@@ -35,6 +35,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton(sp => InferenceThread.ForTorchThreads(sp.GetRequiredService<IOptions<PlantOptions>>().Value.Threads));
         services.AddSingleton<CoderCache>();
+        services.AddSingleton<ModelUploader>();
         services.AddSingleton(sp => new BatchService(sp.GetRequiredService<TaskHub>(), sp.GetRequiredService<BatchStore>(), sp.GetRequiredService<ModelRegistry>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<PlantOptions>>(), sp.GetRequiredService<IOptions<BatchOptions>>(),
             sp.GetRequiredService<IOptions<NoteOptions>>()));

@@ -20,6 +20,7 @@ public sealed class ApiSecurityTests(AzuriteFixture azurite)
         { "GET", "/api/models" },
         { "GET", "/api/models/test-model/versions" },
         { "POST", "/api/models/test-model/versions/v1/activate" },
+        { "PUT", "/api/models/test-model/versions/v9" },
     };
 
     [Theory]

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using PlantFunctions.Model.Coding;
+using PlantFunctions.Pipeline.Configuration;
+using PlantFunctions.Pipeline.Hosting;
+using PlantFunctions.Pipeline.Orchestration;
+
+namespace PlantFunctions.Pipeline.Coding;
+
+/// <summary>
+/// Registers a model file that was trained elsewhere (<c>plant train</c>'s output): checks that the registered model
+/// loader can open it, on the inference thread, then stores it as a new version. Versions are immutable: uploading a
+/// version that exists is refused, so a batch never sees its model change under it.
+/// </summary>
+public sealed class ModelUploader(ModelRegistry registry, InferenceThread inference, IServiceProvider services)
+{
+    /// <summary>Uploads <paramref name="modelFile"/> as <paramref name="name"/>/<paramref name="version"/>.</summary>
+    /// <exception cref="PlantRequestException">Invalid names or file (400), or an existing version (409).</exception>
+    public async Task<ModelVersionInfo> UploadAsync(string name, string version, BinaryData modelFile, bool activate, CancellationToken cancellationToken = default)
+    {
+        if (!NameRules.IsValidModelName(name, out string? reason) || !NameRules.IsValidId(version, "model version", out reason))
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid, reason!);
+        }
+
+        if (modelFile.ToMemory().IsEmpty)
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid, "the model file is empty: send the file that plant train wrote as the request body");
+        }
+
+        var existing = await registry.ListAsync(name, cancellationToken).ConfigureAwait(false);
+        if (existing.Any(v => v.Version == version))
+        {
+            throw new PlantRequestException(PlantRequestError.Conflict,
+                $"model '{name}' already has a version '{version}'; versions cannot be replaced, upload the file under a new version");
+        }
+
+        var loader = services.GetService<INoteCoderLoader>()
+                     ?? throw new InvalidOperationException(PlantModelRegistration.MissingLoaderMessage);
+        CoderInfo info;
+        try
+        {
+            info = await inference.RunAsync(() =>
+            {
+                using var coder = loader.Load(modelFile.ToStream());
+                return coder.Info;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid, $"the uploaded file is not a model this service can load: {ex.Message}");
+        }
+
+        var facts = new Dictionary<string, double> { ["labels"] = info.Labels };
+        return await registry.RegisterAsync(name, version, modelFile, facts, activate: activate, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}
