@@ -131,7 +131,7 @@ internal sealed partial class ShardProcessor(
         var content = (await hub.Results.GetBlobClient(BatchPaths.ShardInput(batch.BatchId, index)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
         var inputs = BatchPlanner.ParseInput(content);
         var notes = inputs.Where(r => r.Error is null).Select(r => new ClinicalNote(r.Id, r.Text ?? "")).ToList();
-        IReadOnlyList<CodedNote> coded = [];
+        NoteResults coded = new([], []);
         long codingMilliseconds = 0;
         if (notes.Count > 0)
         {
@@ -141,14 +141,14 @@ internal sealed partial class ShardProcessor(
             {
                 long started = time.GetTimestamp();
                 var options = new CodingOptions { MinCodes = batch.MinCodes, Threshold = (float?)batch.Threshold };
-                var result = coder.Code(notes, options, cancellationToken);
+                var result = CodeIsolatingBadNotes(coder, notes, options, cancellationToken);
                 return (result, (long)time.GetElapsedTime(started).TotalMilliseconds);
             }, cancellationToken).ConfigureAwait(false);
         }
 
-        if (coded.Count != notes.Count)
+        if (coded.Coded.Count != notes.Count)
         {
-            throw new InvalidOperationException($"the coder returned {coded.Count} results for {notes.Count} notes");
+            throw new InvalidOperationException($"the coder returned {coded.Coded.Count} results for {notes.Count} notes");
         }
 
         var records = new List<ResultRecord>(inputs.Count);
@@ -161,8 +161,15 @@ internal sealed partial class ShardProcessor(
                 continue;
             }
 
-            var result = coded[next++];
-            if (!string.Equals(result.NoteId, input.Id, StringComparison.Ordinal))
+            var result = coded.Coded[next];
+            string? error = coded.Errors[next++];
+            if (error is not null)
+            {
+                records.Add(ResultRecord.Failed(input, error));
+                continue;
+            }
+
+            if (!string.Equals(result!.NoteId, input.Id, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"the coder returned note '{result.NoteId}' where '{input.Id}' was expected");
             }
@@ -173,6 +180,45 @@ internal sealed partial class ShardProcessor(
         var written = await WriteResultsAsync(batch.BatchId, index, records, cancellationToken).ConfigureAwait(false);
         return new ShardOutcome(RuntimeStatus.Completed, written.Coded, written.Failed, codingMilliseconds, null);
     }
+
+    /// <summary>
+    /// Codes the notes as one group; if the coder throws, codes them one at a time so that a note the model cannot code
+    /// becomes an error record and the others are still coded. When every note fails on its own too, the fault is not
+    /// in the notes (a device or model problem): the group's exception is rethrown and the shard is retried.
+    /// </summary>
+    private static NoteResults CodeIsolatingBadNotes(INoteCoder coder, List<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new NoteResults(coder.Code(notes, options, cancellationToken), new string?[notes.Count]);
+        }
+        catch (Exception) when (notes.Count > 1 && !cancellationToken.IsCancellationRequested)
+        {
+            var coded = new CodedNote?[notes.Count];
+            var errors = new string?[notes.Count];
+            for (int i = 0; i < notes.Count; i++)
+            {
+                try
+                {
+                    coded[i] = coder.Code([notes[i]], options, cancellationToken).Single();
+                }
+                catch (Exception single) when (!cancellationToken.IsCancellationRequested)
+                {
+                    errors[i] = $"the model could not code this note: {single.GetType().Name}: {single.Message}";
+                }
+            }
+
+            if (errors.All(e => e is not null))
+            {
+                throw;
+            }
+
+            return new NoteResults(coded, errors);
+        }
+    }
+
+    /// <summary>Per note, in order: the coded result, or the reason it could not be coded.</summary>
+    private sealed record NoteResults(IReadOnlyList<CodedNote?> Coded, IReadOnlyList<string?> Errors);
 
     /// <summary>Writes the shard's result blob unless an earlier attempt did; returns the counts of what the blob holds.</summary>
     private async Task<(int Coded, int Failed)> WriteResultsAsync(string batchId, int index, List<ResultRecord> records, CancellationToken cancellationToken)

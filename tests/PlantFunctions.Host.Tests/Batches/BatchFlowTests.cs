@@ -77,7 +77,9 @@ public sealed class BatchFlowTests(AzuriteFixture azurite)
         settings["Plant:Batches:ErrorThreshold"] = errorThreshold.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await using var host = await TestPlantHost.StartAsync(settings);
         await BatchKit.RegisterModelAsync(host);
-        string notes = TestNotes.JsonLines(15) + $"{{\"id\": \"bad\", \"text\": \"{FakeModelSettings.ThrowMarker} breaks the coder\"}}\n" + TestNotes.JsonLines(14, 15);
+        // Every note of shard 1 (lines 11-20) breaks the coder, alone too: not a bad note but a broken shard.
+        string broken = string.Concat(Enumerable.Range(0, 10).Select(i => $"{{\"id\": \"bad{i}\", \"text\": \"{FakeModelSettings.ThrowMarker} breaks the coder\"}}\n"));
+        string notes = TestNotes.JsonLines(10) + broken + TestNotes.JsonLines(10, 10);
         await BatchKit.UploadAsync(host, "poison/", ("notes.jsonl", notes));
 
         await BatchKit.StartAsync(host, new { prefix = "poison/", batchId = "poison" });
@@ -93,7 +95,7 @@ public sealed class BatchFlowTests(AzuriteFixture azurite)
         Assert.All(records.Values.Where(r => r.TryGetProperty("error", out _)), r =>
         {
             Assert.Contains("failed after 3 attempts", r.GetProperty("error").GetString(), StringComparison.Ordinal);
-            Assert.Contains("refuses note 'bad'", r.GetProperty("error").GetString(), StringComparison.Ordinal);
+            Assert.Contains("refuses note 'bad0'", r.GetProperty("error").GetString(), StringComparison.Ordinal);
         });
         Assert.Equal(20, records.Values.Count(r => r.TryGetProperty("codes", out _)));
         var message = Assert.Single(poisoned).Body.ToObjectFromJson<PoisonedWorkItem>(PlantJson.Options)!;
@@ -103,6 +105,31 @@ public sealed class BatchFlowTests(AzuriteFixture azurite)
         Assert.Equal(1, Assert.Single(summary.FailedShards).Shard);
         Assert.Equal(3, summary.FailedShards[0].Attempts);
         Assert.Equal(10, summary.NotesFailed);
+    }
+
+    [Fact]
+    public async Task Batch_ANoteTheCoderCannotCode_IsAnErrorRecordAndTheRestOfItsShardIsCoded()
+    {
+        await using var host = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker"));
+        await BatchKit.RegisterModelAsync(host);
+        string notes = TestNotes.JsonLines(15) + $"{{\"id\": \"bad\", \"text\": \"{FakeModelSettings.ThrowMarker} breaks the coder\"}}\n" + TestNotes.JsonLines(14, 15);
+        await BatchKit.UploadAsync(host, "one-bad/", ("notes.jsonl", notes));
+
+        await BatchKit.StartAsync(host, new { prefix = "one-bad/", batchId = "one-bad" });
+        var status = await BatchKit.WaitForAsync(host.Client, "one-bad", null, "Completed", "Failed");
+        var hub = host.Get<TaskHub>();
+        var records = BatchKit.AssertExactlyOnce(await BatchKit.ReadResultsAsync(hub.Results, "one-bad"), 30);
+        var summary = await BatchKit.ReadSummaryAsync(hub.Results, "one-bad");
+
+        Assert.Equal("Completed", status.GetProperty("runtimeStatus").GetString());
+        var failed = Assert.Single(records.Values, r => r.TryGetProperty("error", out _));
+        Assert.Equal("bad", failed.GetProperty("id").GetString());
+        Assert.Contains("the model could not code this note", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("refuses note 'bad'", failed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(29, records.Values.Count(r => r.TryGetProperty("codes", out _)));
+        Assert.Equal(0, summary.ShardsFailed);
+        Assert.Equal(1, summary.NotesFailed);
+        Assert.Empty((await hub.Poison.ReceiveMessagesAsync(10)).Value);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace PlantFunctions.Testing.Fakes;
 /// </summary>
 public sealed record FakeModelSettings
 {
-    /// <summary>Text that makes the fake coder throw for the whole group of notes (a shard that always fails).</summary>
+    /// <summary>Text that makes the fake coder throw for any group of notes that holds such a note (alone, too).</summary>
     public const string ThrowMarker = "#THROW#";
 
     /// <summary>Time the fake coder spends per note (so a worker can be killed in the middle of a shard).</summary>
