@@ -1,6 +1,6 @@
 // PlantFunctions on Azure Container Apps: storage (blobs, queues, tables), a user-assigned identity with storage
 // data-plane roles only, an environment with a Consumption and a serverless GPU profile, the API host, a GPU worker
-// that scales 0..N on the work-item queue, and a manually started GPU training job. One image; the role each app
+// that scales 0..N on the work-item queue, and a GPU training job started by the training-signal queue. One image; the role each app
 // plays is chosen by Plant__Roles. Deploy with infra/deploy.sh; validate offline with infra/bicep-check.sh.
 
 targetScope = 'resourceGroup'
@@ -93,7 +93,7 @@ param resultsRetentionDays int = 30
 @maxValue(730)
 param logRetentionDays int = 30
 
-@description('Optional object id of a person or group who runs the plant CLI against this storage (init-storage, submit); gets the same three data roles.')
+@description('Optional object id of a person or group who runs the plant CLI against this storage (submit, register); gets the same three data roles.')
 param operatorPrincipalId string = ''
 
 @description('Kind of operatorPrincipalId.')
@@ -168,10 +168,12 @@ type environmentVariable = resourceInput<'Microsoft.App/containerApps@2025-07-01
 // plant-control and PlantBatches, PlantShards, PlantTrainingJobs, PlantModels.
 var hubTitle = '${toUpper(substring(taskHub, 0, 1))}${substring(taskHub, 1)}'
 var workItemsQueueName = '${taskHub}-workitems'
+var trainingSignalQueueName = '${taskHub}-training'
 var queueNames = [
   workItemsQueueName
   '${taskHub}-workitems-poison'
   '${taskHub}-control'
+  trainingSignalQueueName
 ]
 var tableNames = [
   '${hubTitle}Batches'
@@ -375,7 +377,9 @@ module trainer 'modules/training-job.bicep' = {
     workloadProfileName: gpuProfileName
     identityId: identity.id
     image: containerImage
-    env: concat(sharedEnv, roleEnv('trainer', 'cuda'))
+    env: concat(sharedEnv, roleEnv('trainer', 'cuda'), [{ name: 'Plant__Training__ExitWhenIdle', value: 'true' }])
+    storageAccountName: storage.outputs.name
+    signalQueueName: trainingSignalQueueName
     functionKeys: apiFunctionKeys
     registryServer: registryServer
     registryUsername: registryUsername
@@ -396,7 +400,7 @@ module trainer 'modules/training-job.bicep' = {
 @description('Base URL of the HTTP API.')
 output apiUrl string = 'https://${api.outputs.fqdn}'
 
-@description('Storage account name (for the plant CLI: init-storage, submit).')
+@description('Storage account name (for the plant CLI: submit, register).')
 output storageAccountName string = storage.outputs.name
 
 @description('Client id of the apps\' managed identity.')
@@ -405,5 +409,5 @@ output identityClientId string = identity.properties.clientId
 @description('Name of the GPU worker container app.')
 output workerAppName string = worker.outputs.name
 
-@description('Name of the training job (start it with az containerapp job start).')
+@description('Name of the training job (started by POST /api/training-jobs through the training-signal queue).')
 output trainingJobName string = trainer.outputs.name

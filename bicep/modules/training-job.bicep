@@ -46,6 +46,12 @@ param cpu string
 @description('Memory for the training replica.')
 param memory string
 
+@description('Storage account whose training-signal queue starts executions.')
+param storageAccountName string
+
+@description('Queue with one message per submitted training job (<taskHub>-training).')
+param signalQueueName string
+
 @description('Maximum run time of one training execution, in seconds.')
 @minValue(60)
 param replicaTimeoutSeconds int
@@ -64,10 +70,30 @@ resource job 'Microsoft.App/jobs@2025-07-01' = {
     environmentId: environmentId
     workloadProfileName: workloadProfileName
     configuration: {
-      triggerType: 'Manual'
-      manualTriggerConfig: {
+      // POST /api/training-jobs records the job and puts a message on the signal queue; this rule starts one execution,
+      // which trains every pending job (resuming a crashed one from its checkpoint), clears the queue and exits
+      // (Plant__Training__ExitWhenIdle). A crashed execution leaves the message, so the next one resumes the job.
+      triggerType: 'Event'
+      eventTriggerConfig: {
         parallelism: 1
         replicaCompletionCount: 1
+        scale: {
+          minExecutions: 0
+          maxExecutions: 1
+          pollingInterval: 30
+          rules: [
+            {
+              name: 'training-signal-queue'
+              type: 'azure-queue'
+              metadata: {
+                accountName: storageAccountName
+                queueName: signalQueueName
+                queueLength: '1'
+              }
+              identity: identityId
+            }
+          ]
+        }
       }
       replicaTimeout: replicaTimeoutSeconds
       // A failed run is not retried automatically (a GPU training run is long and costly): start a new execution.

@@ -29,7 +29,7 @@ public sealed class PlantOptions : IValidatableObject
 
     /// <summary>
     /// Prefix of the queue and table names (lower-case letters and digits, starting with a letter). Default "plant":
-    /// queues plant-workitems, plant-workitems-poison, plant-control; tables PlantBatches, PlantShards,
+    /// queues plant-workitems, plant-workitems-poison, plant-control, plant-training; tables PlantBatches, PlantShards,
     /// PlantTrainingJobs, PlantModels. Tests use a unique task hub each for isolation on one storage account.
     /// </summary>
     [Required]

@@ -22,6 +22,7 @@ public sealed class TaskHub
         WorkItems = account.Queues.GetQueueClient($"{Name}-workitems");
         Poison = account.Queues.GetQueueClient($"{Name}-workitems-poison");
         Control = account.Queues.GetQueueClient($"{Name}-control");
+        TrainingSignals = account.Queues.GetQueueClient($"{Name}-training");
         Batches = account.Tables.GetTableClient($"{table}Batches");
         Shards = account.Tables.GetTableClient($"{table}Shards");
         TrainingJobs = account.Tables.GetTableClient($"{table}TrainingJobs");
@@ -46,6 +47,12 @@ public sealed class TaskHub
 
     /// <summary>Planning messages (one per batch).</summary>
     public QueueClient Control { get; }
+
+    /// <summary>
+    /// One message per submitted training job: the signal an event-driven trainer (the Container Apps job's KEDA rule)
+    /// starts on. The job rows are the source of truth; a trainer that finds no job left clears this queue.
+    /// </summary>
+    public QueueClient TrainingSignals { get; }
 
     /// <summary>One row per batch.</summary>
     public TableClient Batches { get; }
@@ -72,7 +79,7 @@ public sealed class TaskHub
     public BlobContainerClient Training { get; }
 
     /// <summary>Every queue of the hub.</summary>
-    public IReadOnlyList<QueueClient> Queues => [WorkItems, Poison, Control];
+    public IReadOnlyList<QueueClient> Queues => [WorkItems, Poison, Control, TrainingSignals];
 
     /// <summary>Every table of the hub.</summary>
     public IReadOnlyList<TableClient> Tables => [Batches, Shards, TrainingJobs, Models];

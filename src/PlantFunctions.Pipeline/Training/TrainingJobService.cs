@@ -31,6 +31,8 @@ public sealed class TrainingJobService(TaskHub hub, TimeProvider time, IOptions<
         try
         {
             await hub.TrainingJobs.AddEntityAsync(job, cancellationToken).ConfigureAwait(false);
+            // After the row, so a trainer woken by the signal finds the job.
+            await hub.TrainingSignals.SendMessageAsync(accepted.JobId!, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {

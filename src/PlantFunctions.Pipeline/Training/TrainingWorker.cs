@@ -46,9 +46,16 @@ internal sealed partial class TrainingWorker(
                 var (job, unfinished) = await ClaimAsync(stoppingToken).ConfigureAwait(false);
                 if (job is null && !unfinished && options.Value.ExitWhenIdle)
                 {
-                    LogIdleExit(logger);
-                    lifetime.StopApplication();
-                    return;
+                    // Clear the start signals, then look once more: a job submitted meanwhile is either found now or
+                    // has its signal sent after the clearing, which starts the next trainer.
+                    await hub.TrainingSignals.ClearMessagesAsync(stoppingToken).ConfigureAwait(false);
+                    (job, unfinished) = await ClaimAsync(stoppingToken).ConfigureAwait(false);
+                    if (job is null && !unfinished)
+                    {
+                        LogIdleExit(logger);
+                        lifetime.StopApplication();
+                        return;
+                    }
                 }
 
                 if (job is null)

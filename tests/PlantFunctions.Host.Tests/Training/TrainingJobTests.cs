@@ -56,6 +56,30 @@ public sealed class TrainingJobTests(AzuriteFixture azurite)
         Assert.True(await api.Get<TaskHub>().ModelFiles.GetBlobClient($"{PlantTestSettings.ModelName}/fake-7-20/model.bin").ExistsAsync());
     }
 
+    [Fact]
+    public async Task TrainingJob_EventDrivenTrainer_IsSignalledRunsTheJobClearsTheSignalAndExits()
+    {
+        string hub = azurite.UniqueName("t");
+        await using var api = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "api"));
+        var signals = api.Get<TaskHub>().TrainingSignals;
+        string notes = string.Concat(Enumerable.Range(0, 10).Select(i => JsonSerializer.Serialize(new { id = $"t{i}", text = $"fever case {i}", codes = new[] { "R50.9" } }) + "\n"));
+        await api.Get<TaskHub>().Training.GetBlobClient("data/notes.jsonl").UploadAsync(BinaryData.FromString(notes));
+
+        using var response = await api.Client.PostAsJsonAsync("/api/training-jobs", new { trainingData = "data/", preset = "tiny", seed = 3 });
+        string statusUri = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("statusQueryGetUri").GetString()!;
+        var signalled = (await signals.PeekMessagesAsync(10)).Value;
+        // What the Container Apps job does when its queue rule fires: a trainer that exits once no job is left.
+        var trainerSettings = PlantTestSettings.For(azurite, hub, "trainer");
+        trainerSettings["Plant:Training:ExitWhenIdle"] = "true";
+        await using var trainer = await PlantProcess.StartAsync(trainerSettings, new FakeModelSettings { TrainSteps = 8, TrainStepDelay = TimeSpan.FromMilliseconds(150) });
+        await Poll.UntilAsync(() => Task.FromResult(trainer.HasExited), BatchKit.Timeout, "the trainer to exit when idle", () => trainer.Output);
+        var done = await ReadAsync(api, statusUri);
+
+        Assert.Single(signalled);
+        Assert.Equal("Completed", done.GetProperty("runtimeStatus").GetString());
+        Assert.Empty((await signals.PeekMessagesAsync(10)).Value);
+    }
+
     private static async Task<JsonElement> ReadAsync(TestPlantHost api, string statusUri)
     {
         using var response = await api.Anonymous.GetAsync(new Uri(statusUri));
