@@ -30,7 +30,7 @@ internal static class CodeCommand
         command.SetAction((parse, cancellationToken) =>
         {
             using var stream = File.OpenRead(parse.GetValue(model)!);
-            using var coder = new PlantCoderLoader(parse.GetValue(device)).Load(stream);
+            using var coder = new PlantCoderLoader(parse.GetValue(device), ConsoleNotices.Instance).Load(stream);
             var options = new CodingOptions { Threshold = parse.GetValue(threshold), MinCodes = parse.GetValue(minCodes), EvidenceTokens = parse.GetValue(evidence) };
             var clock = Stopwatch.StartNew();
             int coded = 0, failed = 0;

@@ -140,7 +140,7 @@ internal static class DemoCommand
         var options = new TrainingOptions { Preset = settings.Preset, LanguageModelEpochs = settings.LanguageModelEpochs, ClassifierEpochs = settings.Epochs };
         var request = new TrainingRequest("codiesp-demo", train, null, null, IcdDescriptions.Load(SampleData.Icd10CmCategories), options);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ModelPath))!);
-        var trainer = new PlantTrainer(PlantFunctions.Model.Runtime.TorchDevices.Resolve(settings.Device), TimeProvider.System);
+        var trainer = new PlantTrainer(PlantFunctions.Model.Runtime.TorchDevices.Resolve(settings.Device, ConsoleNotices.Instance), TimeProvider.System);
         var result = trainer.Train(request, new FileCheckpoints(settings.ModelPath + ".ckpt"), new ConsoleTrainingProgress(), cancellationToken);
         File.WriteAllBytes(settings.ModelPath, result.ModelFile);
         File.Delete(settings.ModelPath + ".ckpt");

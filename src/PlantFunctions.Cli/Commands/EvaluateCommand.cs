@@ -45,7 +45,7 @@ internal static class EvaluateCommand
         {
             var gold = CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), parse.GetValue(split)!);
             var results = new List<(string Name, Dictionary<string, double> Metrics)>();
-            var torchDevice = (parse.GetValue(models) ?? []).Length > 0 ? TorchDevices.Resolve(parse.GetValue(device)) : null;
+            var torchDevice = (parse.GetValue(models) ?? []).Length > 0 ? TorchDevices.Resolve(parse.GetValue(device), ConsoleNotices.Instance) : null;
             foreach (string path in parse.GetValue(models) ?? [])
             {
                 using var stream = File.OpenRead(path);

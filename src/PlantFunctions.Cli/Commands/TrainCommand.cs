@@ -87,7 +87,7 @@ internal static class TrainCommand
             }
 
             Console.WriteLine($"training on {data.Count:N0} notes ({validationNotes?.Count.ToString() ?? "10% split off for"} validation), {extra?.Count ?? 0:N0} unlabelled notes, preset {options.Preset}");
-            var trainer = new PlantTrainer(TorchDevices.Resolve(parse.GetValue(device)), TimeProvider.System);
+            var trainer = new PlantTrainer(TorchDevices.Resolve(parse.GetValue(device), ConsoleNotices.Instance), TimeProvider.System);
             var result = trainer.Train(request, checkpoints, new ConsoleTrainingProgress(), cancellationToken);
             File.WriteAllBytes(outputPath, result.ModelFile);
             Console.WriteLine();
