@@ -12,7 +12,8 @@ namespace PlantFunctions.Pipeline.Batches;
 /// batch by its error threshold, writes <c>summary.json</c> (If-None-Match: the first writer wins, later callers read
 /// it), marks the batch Completed or Failed with an ETag, and deletes the planned inputs. Safe to run any number of
 /// times from any number of processes: the worker that finishes the last shard runs it, and the coordinator's sweep
-/// runs it again for a batch whose fan-in crashed midway.
+/// runs it again for a batch whose fan-in crashed midway. A terminated batch is closed out by
+/// <see cref="CloseTerminatedAsync"/> instead.
 /// </summary>
 public sealed partial class BatchFinisher
 {
@@ -73,6 +74,99 @@ public sealed partial class BatchFinisher
         if (wrote)
         {
             LogFinished(logger, batchId, summary.Status, summary.NotesCoded, summary.NotesFailed, summary.ShardsFailed);
+        }
+
+        return new FinishResult(wrote, summary);
+    }
+
+    /// <summary>
+    /// Closes out a Terminated batch so that it too has exactly one record per note and a summary: every shard without
+    /// a result blob gets one with an error record per note ("not coded: the batch was terminated"), written
+    /// If-None-Match, so a worker that finishes the shard at the same moment either wins (its coded records stay) or
+    /// loses (its records are dropped); then <c>summary.json</c> (status Terminated, counts read from the blobs).
+    /// A batch terminated before it was planned has no notes to record and gets only the summary. Idempotent.
+    /// </summary>
+    public async Task<FinishResult> CloseTerminatedAsync(string batchId, CancellationToken cancellationToken = default)
+    {
+        var batch = await store.GetBatchAsync(batchId, cancellationToken).ConfigureAwait(false);
+        if (batch is null || RuntimeStatusExtensions.ParseStatus(batch.Status) != RuntimeStatus.Terminated || batch.SummaryWritten)
+        {
+            return new FinishResult(false, null);
+        }
+
+        string reason = $"not coded: the batch was {batch.Error ?? "terminated"}";
+        var shards = (await store.ListShardsAsync(batchId, cancellationToken).ConfigureAwait(false)).OrderBy(s => s.Index).ToList();
+        var codeCounts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var blobs = new List<string>();
+        int coded = 0, failed = 0;
+        foreach (var shard in shards)
+        {
+            string name = BatchPaths.ShardResult(batchId, shard.Index);
+            var content = await hub.Results.GetBlobClient(name).DownloadIfExistsAsync(cancellationToken).ConfigureAwait(false);
+            if (content is null)
+            {
+                var input = await hub.Results.GetBlobClient(BatchPaths.ShardInput(batchId, shard.Index)).DownloadIfExistsAsync(cancellationToken).ConfigureAwait(false);
+                var records = input is null ? [] : BatchPlanner.ParseInput(input).Select(i => ResultRecord.Failed(i, i.Error ?? reason)).ToList();
+                await ShardResults.WriteOnceAsync(hub, batchId, shard.Index, records, cancellationToken).ConfigureAwait(false);
+                content = await hub.Results.GetBlobClient(name).DownloadIfExistsAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (content is null)
+            {
+                continue;
+            }
+
+            blobs.Add(name);
+            CountCodes(content, codeCounts);
+            var (shardCoded, shardFailed) = ShardResults.Count(content);
+            coded += shardCoded;
+            failed += shardFailed;
+        }
+
+        var completed = batch.CompletedTime ?? batch.LastUpdatedTime;
+        var progress = await store.GetProgressAsync(batchId, cancellationToken).ConfigureAwait(false);
+        var summary = new BatchSummary
+        {
+            BatchId = batch.BatchId,
+            Status = RuntimeStatus.Terminated,
+            Reason = batch.Error,
+            Input = $"{batch.NotesContainer}/{batch.Prefix}",
+            ModelName = batch.ModelName,
+            ModelVersion = batch.ModelVersion,
+            NotesTotal = batch.NoteCount,
+            NotesCoded = coded,
+            NotesFailed = failed,
+            ShardsTotal = batch.ShardCount,
+            ShardsCompleted = shards.Count(s => s.Status == nameof(RuntimeStatus.Completed)),
+            ShardsFailed = shards.Count(s => s.Status == nameof(RuntimeStatus.Failed)),
+            ErrorThreshold = batch.ErrorThreshold,
+            SkippedFiles = batch.SkippedFiles,
+            CodeCounts = codeCounts,
+            FailedShards = [.. shards.Where(s => s.Status == nameof(RuntimeStatus.Failed)).Select(s => new FailedShard(s.Index, s.NoteCount, s.Attempts, s.LastError ?? "unknown"))],
+            ResultBlobs = blobs,
+            CreatedTime = batch.CreatedTime,
+            StartedTime = batch.StartedTime,
+            CompletedTime = completed,
+            DurationSeconds = (completed - batch.CreatedTime).TotalSeconds,
+            CodingSeconds = (progress?.CodingMilliseconds ?? 0) / 1000.0,
+            NotesPerSecond = coded / Math.Max((completed - (batch.StartedTime ?? batch.CreatedTime)).TotalSeconds, 1e-3),
+        };
+        bool wrote = await hub.Results.GetBlobClient(BatchPaths.Summary(batchId))
+            .UploadIfAbsentAsync(PlantJson.ToBinary(summary, indented: true), "application/json", cancellationToken).ConfigureAwait(false);
+        await store.UpdateBatchAsync(batchId, b =>
+        {
+            if (b.SummaryWritten)
+            {
+                return false;
+            }
+
+            b.SummaryWritten = true;
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        await DeleteWorkBlobsAsync(hub, batchId, cancellationToken).ConfigureAwait(false);
+        if (wrote)
+        {
+            LogFinished(logger, batchId, RuntimeStatus.Terminated, coded, failed, summary.ShardsFailed);
         }
 
         return new FinishResult(wrote, summary);

@@ -68,9 +68,10 @@ internal sealed class BatchStore(TaskHub hub, TimeProvider time)
         }
     }
 
+    /// <summary>Batches still Pending or Running, and Terminated ones not yet closed out (no summary).</summary>
     public async IAsyncEnumerable<BatchEntity> ListUnfinishedBatchesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        string filter = $"RowKey eq '{BatchRowKey}' and (Status eq 'Pending' or Status eq 'Running')";
+        string filter = $"RowKey eq '{BatchRowKey}' and (Status eq 'Pending' or Status eq 'Running' or (Status eq 'Terminated' and SummaryWritten eq false))";
         await foreach (var batch in hub.Batches.QueryAsync<BatchEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return batch;

@@ -68,6 +68,12 @@ internal sealed partial class BatchSweeper(
     private async Task SweepBatchAsync(BatchEntity batch, DateTimeOffset now, TimeSpan stall, CancellationToken cancellationToken)
     {
         var status = RuntimeStatusExtensions.ParseStatus(batch.Status);
+        if (status == RuntimeStatus.Terminated)
+        {
+            await finisher.CloseTerminatedAsync(batch.BatchId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (status == RuntimeStatus.Pending)
         {
             if (now - batch.LastUpdatedTime > stall)

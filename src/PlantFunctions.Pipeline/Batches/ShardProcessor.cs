@@ -177,7 +177,7 @@ internal sealed partial class ShardProcessor(
             records.Add(ResultRecord.Coded(input, result, batch.ModelVersion));
         }
 
-        var written = await WriteResultsAsync(batch.BatchId, index, records, cancellationToken).ConfigureAwait(false);
+        var written = await ShardResults.WriteOnceAsync(hub, batch.BatchId, index, records, cancellationToken).ConfigureAwait(false);
         return new ShardOutcome(RuntimeStatus.Completed, written.Coded, written.Failed, codingMilliseconds, null);
     }
 
@@ -220,41 +220,13 @@ internal sealed partial class ShardProcessor(
     /// <summary>Per note, in order: the coded result, or the reason it could not be coded.</summary>
     private sealed record NoteResults(IReadOnlyList<CodedNote?> Coded, IReadOnlyList<string?> Errors);
 
-    /// <summary>Writes the shard's result blob unless an earlier attempt did; returns the counts of what the blob holds.</summary>
-    private async Task<(int Coded, int Failed)> WriteResultsAsync(string batchId, int index, List<ResultRecord> records, CancellationToken cancellationToken)
-    {
-        var buffer = new MemoryStream();
-        foreach (var record in records)
-        {
-            JsonSerializer.Serialize(buffer, record, PlantJson.Options);
-            buffer.WriteByte((byte)'\n');
-        }
-
-        var blob = hub.Results.GetBlobClient(BatchPaths.ShardResult(batchId, index));
-        if (await blob.UploadIfAbsentAsync(new BinaryData(buffer.ToArray()), "application/x-ndjson", cancellationToken).ConfigureAwait(false))
-        {
-            return (records.Count(r => r.Error is null), records.Count(r => r.Error is not null));
-        }
-
-        var existing = (await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content;
-        int coded = 0, failed = 0;
-        foreach (string line in Encoding.UTF8.GetString(existing.ToMemory().Span).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var record = JsonSerializer.Deserialize<ResultRecord>(line, PlantJson.Options)!;
-            coded += record.Error is null ? 1 : 0;
-            failed += record.Error is null ? 0 : 1;
-        }
-
-        return (coded, failed);
-    }
-
     private async Task PoisonAsync(BatchEntity batch, ShardEntity shard, long attempts, string reason, MessageLease lease, CancellationToken cancellationToken)
     {
         string failure = $"shard {shard.Index} failed after {attempts} attempts: {reason}";
         var content = await hub.Results.GetBlobClient(BatchPaths.ShardInput(batch.BatchId, shard.Index)).DownloadIfExistsAsync(cancellationToken).ConfigureAwait(false);
         var inputs = content is null ? [] : BatchPlanner.ParseInput(content);
         var records = inputs.Select(i => ResultRecord.Failed(i, i.Error ?? failure)).ToList();
-        var (coded, failed) = await WriteResultsAsync(batch.BatchId, shard.Index, records, cancellationToken).ConfigureAwait(false);
+        var (coded, failed) = await ShardResults.WriteOnceAsync(hub, batch.BatchId, shard.Index, records, cancellationToken).ConfigureAwait(false);
         ShardOutcome outcome;
         if (coded > 0)
         {

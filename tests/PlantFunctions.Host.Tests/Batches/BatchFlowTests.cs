@@ -133,7 +133,7 @@ public sealed class BatchFlowTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Batch_TerminatedWhileRunning_WorkersStopTakingItsShards()
+    public async Task Batch_TerminatedWhileRunning_WorkersStopAndEveryNoteStillGetsExactlyOneRecord()
     {
         await using var host = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker"),
             new FakeModelSettings { DelayPerNote = TimeSpan.FromMilliseconds(30) });
@@ -146,18 +146,25 @@ public sealed class BatchFlowTests(AzuriteFixture azurite)
             BatchKit.Timeout, "a first shard to complete");
         string terminate = created.GetProperty("terminatePostUri").GetString()!.Replace("{text}", "enough", StringComparison.Ordinal);
         using var accepted = await host.Anonymous.PostAsync(new Uri(terminate), null);
-        int resultsAtTermination = (await BatchKit.ReadResultsAsync(hub.Results, "long")).Count / 10;
+        int codedAtTermination = (await BatchKit.ReadResultsAsync(hub.Results, "long")).Count(r => r.TryGetProperty("codes", out _));
         await Poll.UntilAsync(async () => (await hub.WorkItems.GetPropertiesAsync()).Value.ApproximateMessagesCount == 0, BatchKit.Timeout, "the workers to drop the remaining work items");
+        await Poll.UntilAsync(async () => (await hub.Results.GetBlobClient("long/summary.json").ExistsAsync()).Value, BatchKit.Timeout, "the terminated batch to be closed out");
         var status = await BatchKit.StatusAsync(host.Client, "long");
-        int resultsAfter = (await BatchKit.ReadResultsAsync(hub.Results, "long")).Count / 10;
+        var records = BatchKit.AssertExactlyOnce(await BatchKit.ReadResultsAsync(hub.Results, "long"), 200);
+        var summary = await BatchKit.ReadSummaryAsync(hub.Results, "long");
+        int codedAfter = records.Values.Count(r => r.TryGetProperty("codes", out _));
         using var again = await host.Client.PostAsync(new Uri("/api/batches/long/terminate", UriKind.Relative), null);
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync(new Uri("/api/batches/long", UriKind.Relative))).StatusCode);
         Assert.Equal("Terminated", status.GetProperty("runtimeStatus").GetString());
         Assert.Contains("enough", status.GetProperty("output").GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.True(resultsAfter <= resultsAtTermination + 1, $"shards coded after termination: {resultsAtTermination} then {resultsAfter}");
-        Assert.True(resultsAfter < 20, "the batch did not run to the end");
+        Assert.True(codedAfter <= codedAtTermination + 10, $"notes coded after termination: {codedAtTermination} then {codedAfter}");
+        Assert.True(codedAfter < 200, "the batch did not run to the end");
+        Assert.All(records.Values.Where(r => r.TryGetProperty("error", out _)),
+            r => Assert.Equal("not coded: the batch was terminated: enough", r.GetProperty("error").GetString()));
+        Assert.Equal(PlantFunctions.Pipeline.Orchestration.RuntimeStatus.Terminated, summary.Status);
+        Assert.Equal((codedAfter, 200 - codedAfter), (summary.NotesCoded, summary.NotesFailed));
         Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
     }
 
