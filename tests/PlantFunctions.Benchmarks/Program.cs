@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["priors"] = PriorsBenchmark.Run,
     ["service"] = ServiceBenchmark.Run,
     ["coding"] = CodingBenchmark.Run,
+    ["training"] = TrainingBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -125,32 +125,9 @@ public sealed partial class BatchFinisher
 
         var completed = batch.CompletedTime ?? batch.LastUpdatedTime;
         var progress = await store.GetProgressAsync(batchId, cancellationToken).ConfigureAwait(false);
-        var summary = new BatchSummary
-        {
-            BatchId = batch.BatchId,
-            Status = RuntimeStatus.Terminated,
-            Reason = batch.Error,
-            Input = $"{batch.NotesContainer}/{batch.Prefix}",
-            ModelName = batch.ModelName,
-            ModelVersion = batch.ModelVersion,
-            NotesTotal = batch.NoteCount,
-            NotesCoded = coded,
-            NotesFailed = failed,
-            ShardsTotal = batch.ShardCount,
-            ShardsCompleted = shards.Count(s => s.Status == nameof(RuntimeStatus.Completed)),
-            ShardsFailed = shards.Count(s => s.Status == nameof(RuntimeStatus.Failed)),
-            ErrorThreshold = batch.ErrorThreshold,
-            SkippedFiles = batch.SkippedFiles,
-            CodeCounts = codeCounts,
-            FailedShards = [.. shards.Where(s => s.Status == nameof(RuntimeStatus.Failed)).Select(s => new FailedShard(s.Index, s.NoteCount, s.Attempts, s.LastError ?? "unknown"))],
-            ResultBlobs = blobs,
-            CreatedTime = batch.CreatedTime,
-            StartedTime = batch.StartedTime,
-            CompletedTime = completed,
-            DurationSeconds = (completed - batch.CreatedTime).TotalSeconds,
-            CodingSeconds = (progress?.CodingMilliseconds ?? 0) / 1000.0,
-            NotesPerSecond = coded / Math.Max((completed - (batch.StartedTime ?? batch.CreatedTime)).TotalSeconds, 1e-3),
-        };
+        var summary = Summarize(batch, shards, RuntimeStatus.Terminated, batch.Error, (coded, failed),
+            (shards.Count(sh => sh.Status == nameof(RuntimeStatus.Completed)), shards.Count(sh => sh.Status == nameof(RuntimeStatus.Failed))),
+            codeCounts, blobs, completed, (progress?.CodingMilliseconds ?? 0) / 1000.0, coded);
         bool wrote = await hub.Results.GetBlobClient(BatchPaths.Summary(batchId))
             .UploadIfAbsentAsync(PlantJson.ToBinary(summary, indented: true), "application/json", cancellationToken).ConfigureAwait(false);
         await store.UpdateBatchAsync(batchId, b =>
@@ -202,23 +179,33 @@ public sealed partial class BatchFinisher
         int threshold = batch.ErrorThreshold;
         bool failed = threshold >= 0 && progress.NotesFailed > threshold;
         var completed = progress.LastProgressTime;
+        return Summarize(batch, shards, failed ? RuntimeStatus.Failed : RuntimeStatus.Completed,
+            failed ? $"{progress.NotesFailed} notes failed, over the error threshold of {threshold}" : null,
+            (progress.NotesCoded, progress.NotesFailed), (progress.ShardsCompleted, progress.ShardsFailed),
+            codeCounts, blobs, completed, progress.CodingMilliseconds / 1000.0, batch.NoteCount);
+    }
+
+    /// <summary>The summary of a finished batch; notes/s counts <paramref name="notesDone"/> over the run (start to completion).</summary>
+    private static BatchSummary Summarize(BatchEntity batch, IReadOnlyList<ShardEntity> shards, RuntimeStatus status, string? reason,
+        (int Coded, int Failed) notes, (int Completed, int Failed) shardCounts, SortedDictionary<string, int> codeCounts, List<string> blobs,
+        DateTimeOffset completed, double codingSeconds, int notesDone)
+    {
         var started = batch.StartedTime ?? batch.CreatedTime;
-        double runSeconds = Math.Max((completed - started).TotalSeconds, 1e-3);
         return new BatchSummary
         {
             BatchId = batch.BatchId,
-            Status = failed ? RuntimeStatus.Failed : RuntimeStatus.Completed,
-            Reason = failed ? $"{progress.NotesFailed} notes failed, over the error threshold of {threshold}" : null,
+            Status = status,
+            Reason = reason,
             Input = $"{batch.NotesContainer}/{batch.Prefix}",
             ModelName = batch.ModelName,
             ModelVersion = batch.ModelVersion,
             NotesTotal = batch.NoteCount,
-            NotesCoded = progress.NotesCoded,
-            NotesFailed = progress.NotesFailed,
+            NotesCoded = notes.Coded,
+            NotesFailed = notes.Failed,
             ShardsTotal = batch.ShardCount,
-            ShardsCompleted = progress.ShardsCompleted,
-            ShardsFailed = progress.ShardsFailed,
-            ErrorThreshold = threshold,
+            ShardsCompleted = shardCounts.Completed,
+            ShardsFailed = shardCounts.Failed,
+            ErrorThreshold = batch.ErrorThreshold,
             SkippedFiles = batch.SkippedFiles,
             CodeCounts = codeCounts,
             FailedShards = [.. shards.Where(s => s.Status == nameof(RuntimeStatus.Failed)).Select(s => new FailedShard(s.Index, s.NoteCount, s.Attempts, s.LastError ?? "unknown"))],
@@ -227,8 +214,8 @@ public sealed partial class BatchFinisher
             StartedTime = batch.StartedTime,
             CompletedTime = completed,
             DurationSeconds = (completed - batch.CreatedTime).TotalSeconds,
-            CodingSeconds = progress.CodingMilliseconds / 1000.0,
-            NotesPerSecond = batch.NoteCount / runSeconds,
+            CodingSeconds = codingSeconds,
+            NotesPerSecond = notesDone / Math.Max((completed - started).TotalSeconds, 1e-3),
         };
     }
 
