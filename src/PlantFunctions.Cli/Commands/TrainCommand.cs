@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Notes;
+using PlantFunctions.Model.Priors;
 using PlantFunctions.Model.Runtime;
 using PlantFunctions.Model.Training;
 
@@ -44,6 +45,7 @@ internal static class TrainCommand
         var seed = new Option<int>("--seed") { Description = "Seed", DefaultValueFactory = _ => 42 };
         var rate = new Option<double?>("--lr") { Description = "Peak learning rate of the classifier's decoder (default 3e-3)" };
         var lmFrom = new Option<string?>("--lm-from") { Description = "Start from the language model of another run's checkpoint (same data and seed), e.g. to run ablations on one LM" };
+        var measure = new Option<RelevanceMeasure>("--measure") { Description = "Relevance measure of the priors: Gain (I(T;L)) or Normalized (I / (H_T + H_L - I))", DefaultValueFactory = _ => RelevanceMeasure.Gain };
         var noStatic = new Option<bool>("--no-static") { Description = "Ablation: no static planted attention S" };
         var noPlanted = new Option<bool>("--no-planted") { Description = "Ablation: no differentiable planted attention P" };
         var laat = new Option<bool>("--laat") { Description = "Ablation: LAAT-only (no S, no P)" };
@@ -55,7 +57,7 @@ internal static class TrainCommand
         var command = new Command("train", "Train a PLANT model (LM, priors, ranker, classifier) and write a model file")
         {
             codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate, lmFrom,
-            noStatic, noPlanted, laat, noInattention, stateless, noDiscriminative, fullUnfreeze, name,
+            measure, noStatic, noPlanted, laat, noInattention, stateless, noDiscriminative, fullUnfreeze, name,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -73,6 +75,7 @@ internal static class TrainCommand
                 DiscriminativeLearningRates = !parse.GetValue(noDiscriminative),
                 GradualUnfreezing = !parse.GetValue(fullUnfreeze),
                 ClassifierLearningRate = parse.GetValue(rate),
+                RelevanceMeasure = parse.GetValue(measure),
             };
             var data = CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), "train");
             var validationNotes = parse.GetValue(validation) is { } v ? NoteReader.Read(v).Select(r => r.Note!).ToList() : null;

@@ -38,6 +38,12 @@ public sealed record TrainingOptions
     /// <summary>Gradual unfreezing from the last group backwards (off = everything trains from the start).</summary>
     public bool GradualUnfreezing { get; init; } = true;
 
+    /// <summary>
+    /// The relevance measure of the priors: the MI gain (default; on CodiEsp it ranks better) or the normalised form the
+    /// authors' code uses.
+    /// </summary>
+    public Priors.RelevanceMeasure RelevanceMeasure { get; init; } = Priors.RelevanceMeasure.Gain;
+
     /// <summary>Seed for weights, dropout and data order.</summary>
     public int Seed { get; init; } = 42;
 

@@ -27,7 +27,7 @@ public sealed record TrainingPlan(
             network,
             new Text.VocabularyOptions { MinCount = 2, MaxSize = 60_000 },
             new LanguageModelOptions { Epochs = options.LanguageModelEpochs, Seed = options.Seed },
-            new PriorOptions { StaticTopTokens = network.StaticTopTokens },
+            new PriorOptions { StaticTopTokens = network.StaticTopTokens, Measure = options.RelevanceMeasure },
             new RankerOptions { Epochs = options.RankerEpochs, Dimension = network.EmbeddingSize, Hidden = network.RankerHidden, Kind = network.Ranker, Seed = options.Seed },
             new ClassifierOptions { Epochs = options.ClassifierEpochs, Seed = options.Seed, LearningRate = options.ClassifierLearningRate ?? new ClassifierOptions().LearningRate });
     }
