@@ -136,12 +136,12 @@ internal sealed partial class ShardProcessor(
         if (notes.Count > 0)
         {
             var model = new ModelVersionInfo(batch.ModelName, batch.ModelVersion, batch.ModelBlob, 0, new Dictionary<string, double>(), null, batch.CreatedTime, false);
-            var coder = await coders.GetAsync(model, cancellationToken).ConfigureAwait(false);
+            using var lease = await coders.AcquireAsync(model, cancellationToken).ConfigureAwait(false);
             (coded, codingMilliseconds) = await inference.RunAsync(() =>
             {
                 long started = time.GetTimestamp();
                 var options = new CodingOptions { MinCodes = batch.MinCodes, Threshold = (float?)batch.Threshold };
-                var result = CodeIsolatingBadNotes(coder, notes, options, cancellationToken);
+                var result = CodeIsolatingBadNotes(lease.Coder, notes, options, cancellationToken);
                 return (result, (long)time.GetElapsedTime(started).TotalMilliseconds);
             }, cancellationToken).ConfigureAwait(false);
         }

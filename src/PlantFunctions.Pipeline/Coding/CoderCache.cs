@@ -1,37 +1,79 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PlantFunctions.Model.Coding;
+using PlantFunctions.Pipeline.Configuration;
 using PlantFunctions.Pipeline.Hosting;
 
 namespace PlantFunctions.Pipeline.Coding;
 
 /// <summary>
-/// Loaded models of this worker process, one per model version, loaded once on the inference thread and kept for the
-/// life of the process. A failed load is forgotten so the next shard tries again.
+/// Loaded models of this worker process, one per model version, loaded once on the inference thread. Shards borrow a
+/// coder with <see cref="AcquireAsync"/> and give it back by disposing the lease. At most
+/// <c>Plant:Workers:MaxLoadedModels</c> versions stay loaded: beyond that, the least recently used version that no
+/// shard holds is disposed (on the inference thread), so a long-running worker does not keep every version it ever
+/// coded with. A failed load is forgotten so the next shard tries again.
 /// </summary>
-public sealed partial class CoderCache(IServiceProvider services, ModelRegistry registry, InferenceThread inference, TimeProvider time, ILogger<CoderCache> logger) : IDisposable
+public sealed partial class CoderCache(
+    IServiceProvider services,
+    ModelRegistry registry,
+    InferenceThread inference,
+    TimeProvider time,
+    IOptions<WorkerOptions> options,
+    ILogger<CoderCache> logger) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task<INoteCoder>>> coders = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private long clock;
 
-    /// <summary>Model versions loaded so far.</summary>
-    public IReadOnlyList<string> Loaded => [.. coders.Where(c => c.Value.IsValueCreated && c.Value.Value.IsCompletedSuccessfully).Select(c => c.Key)];
+    /// <summary>Model versions loaded now.</summary>
+    public IReadOnlyList<string> Loaded
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. entries.Where(e => e.Value.Load.IsCompletedSuccessfully).Select(e => e.Key)];
+            }
+        }
+    }
 
     /// <summary>Whether an <see cref="INoteCoderLoader"/> is registered at all.</summary>
     public bool HasLoader => services.GetService<INoteCoderLoader>() is not null;
 
-    /// <summary>The coder of a model version, loading it on first use.</summary>
-    public async Task<INoteCoder> GetAsync(ModelVersionInfo model, CancellationToken cancellationToken = default)
+    /// <summary>Borrows the coder of a model version, loading it on first use; dispose the lease when the shard is coded.</summary>
+    public async Task<CoderLease> AcquireAsync(ModelVersionInfo model, CancellationToken cancellationToken = default)
     {
         string key = $"{model.Name}/{model.Version}";
-        var entry = coders.GetOrAdd(key, _ => new Lazy<Task<INoteCoder>>(() => LoadAsync(model)));
+        Entry entry;
+        lock (gate)
+        {
+            if (!entries.TryGetValue(key, out entry!))
+            {
+                entry = new Entry(key, LoadAsync(model));
+                entries[key] = entry;
+            }
+
+            entry.Users++;
+        }
+
         try
         {
-            return await entry.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var coder = await entry.Load.WaitAsync(cancellationToken).ConfigureAwait(false);
+            EvictBeyondLimit();
+            return new CoderLease(coder, () => Release(entry));
         }
-        catch (Exception) when (entry.Value.IsFaulted)
+        catch (Exception)
         {
-            coders.TryRemove(new KeyValuePair<string, Lazy<Task<INoteCoder>>>(key, entry));
+            lock (gate)
+            {
+                entry.Users--;
+                if (entry.Load.IsFaulted && entries.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
+                {
+                    entries.Remove(key);
+                }
+            }
+
             throw;
         }
     }
@@ -39,24 +81,67 @@ public sealed partial class CoderCache(IServiceProvider services, ModelRegistry 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var entry in coders.Values.Where(e => e.IsValueCreated && e.Value.IsCompletedSuccessfully))
+        List<Entry> all;
+        lock (gate)
         {
-            var coder = entry.Value.Result;
+            all = [.. entries.Values];
+            entries.Clear();
+        }
+
+        foreach (var entry in all.Where(e => e.Load.IsCompletedSuccessfully))
+        {
             try
             {
-                inference.RunAsync(() => { coder.Dispose(); return true; }).Wait(TimeSpan.FromSeconds(10));
+                inference.RunAsync(() => { entry.Load.Result.Dispose(); return true; }).Wait(TimeSpan.FromSeconds(10));
             }
             catch (AggregateException)
             {
                 // Shutting down: nothing more to do with a coder that will not dispose.
             }
         }
+    }
 
-        coders.Clear();
+    private void Release(Entry entry)
+    {
+        lock (gate)
+        {
+            entry.Users--;
+            entry.LastUsed = ++clock;
+        }
+
+        EvictBeyondLimit();
+    }
+
+    private void EvictBeyondLimit()
+    {
+        var evicted = new List<Entry>();
+        lock (gate)
+        {
+            int limit = options.Value.MaxLoadedModels;
+            while (entries.Values.Count(e => e.Load.IsCompletedSuccessfully) > limit)
+            {
+                var idle = entries.Values.Where(e => e.Users == 0 && e.Load.IsCompletedSuccessfully).MinBy(e => e.LastUsed);
+                if (idle is null)
+                {
+                    break;   // every loaded version is in use: over the limit until one is given back
+                }
+
+                entries.Remove(idle.Key);
+                evicted.Add(idle);
+            }
+        }
+
+        foreach (var entry in evicted)
+        {
+            var coder = entry.Load.Result;
+            _ = inference.RunAsync(() => { coder.Dispose(); return true; });
+            LogEvicted(logger, entry.Key, options.Value.MaxLoadedModels);
+        }
     }
 
     private async Task<INoteCoder> LoadAsync(ModelVersionInfo model)
     {
+        await Task.Yield();   // never load under the caller's lock
         var loader = services.GetService<INoteCoderLoader>() ?? throw new InvalidOperationException(PlantModelRegistration.MissingLoaderMessage);
         var started = time.GetTimestamp();
         var content = await registry.DownloadAsync(model.Blob).ConfigureAwait(false);
@@ -71,4 +156,36 @@ public sealed partial class CoderCache(IServiceProvider services, ModelRegistry 
 
     [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Loaded model {ModelName} version {ModelVersion} ({Bytes} bytes) in {Seconds:F2} s")]
     private static partial void LogLoaded(ILogger logger, string modelName, string modelVersion, long bytes, double seconds);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Unloaded model {Model}: more than Plant:Workers:MaxLoadedModels ({Limit}) versions were loaded and it was the least recently used")]
+    private static partial void LogEvicted(ILogger logger, string model, int limit);
+
+    private sealed class Entry(string key, Task<INoteCoder> load)
+    {
+        public string Key { get; } = key;
+
+        public Task<INoteCoder> Load { get; } = load;
+
+        public int Users { get; set; }
+
+        public long LastUsed { get; set; }
+    }
+}
+
+/// <summary>A borrowed coder; dispose it to give it back (the cache may then unload an idle version).</summary>
+public sealed class CoderLease(INoteCoder coder, Action release) : IDisposable
+{
+    private int released;
+
+    /// <summary>The coder (use it on the inference thread).</summary>
+    public INoteCoder Coder { get; } = coder;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref released, 1) == 0)
+        {
+            release();
+        }
+    }
 }

@@ -16,6 +16,13 @@ public sealed class WorkerOptions
     public int Count { get; set; } = 1;
 
     /// <summary>
+    /// Model versions a worker process keeps loaded; beyond this, the least recently used one that no shard is using is
+    /// unloaded. Default 2 (the active version and the one before it, for batches that started before an activation).
+    /// </summary>
+    [Range(1, 64)]
+    public int MaxLoadedModels { get; set; } = 2;
+
+    /// <summary>
     /// How long a received work item stays invisible to other workers; the worker extends it every third of this while
     /// it works, so this is how long a crashed worker's shard waits before another worker redoes it. Default 2 min.
     /// </summary>

@@ -41,6 +41,7 @@ public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : 
     /// <inheritdoc />
     public IReadOnlyList<CodedNote> Code(IReadOnlyList<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken = default)
     {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         lock (threads)
         {
             threads.Add(Environment.CurrentManagedThreadId);
@@ -66,10 +67,11 @@ public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : 
         return results;
     }
 
+    /// <summary>Whether <see cref="Dispose"/> ran (the service unloads idle model versions).</summary>
+    public bool IsDisposed { get; private set; }
+
     /// <inheritdoc />
-    public void Dispose()
-    {
-    }
+    public void Dispose() => IsDisposed = true;
 
     /// <summary>The codes the fake coder gives a text (tests use it to check results).</summary>
     public static IReadOnlyList<CodePrediction> Predict(string text)
