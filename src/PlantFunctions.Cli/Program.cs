@@ -11,6 +11,7 @@ var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (plan
     ServeCommand.Create(),
     SubmitCommand.Create(),
     RegisterCommand.Create(),
+    InitStorageCommand.Create(),
     DemoCommand.Create(),
 };
 

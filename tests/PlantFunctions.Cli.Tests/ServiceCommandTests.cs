@@ -92,6 +92,24 @@ public sealed class ServiceCommandTests(AzuriteFixture azurite)
         Assert.False(cli.HasExited);
     }
 
+    [Fact]
+    public async Task InitStorage_CreatesTheTaskHubsQueuesTablesAndContainers()
+    {
+        string hub = azurite.UniqueName("t");
+        var settings = PlantTestSettings.For(azurite, hub, "api");
+        string folder = PlantCli.FolderWithLocalSettings(settings);
+
+        using var cli = PlantCli.Start(folder, null, "init-storage");
+        int exitCode = await cli.WaitAsync(Timeout);
+
+        Assert.True(exitCode == 0, cli.Output);
+        Assert.True(await azurite.Account.Queues.GetQueueClient($"{hub}-training").ExistsAsync());
+        Assert.True(await azurite.Account.Blobs.GetBlobContainerClient(settings["Plant:Containers:Results"]).ExistsAsync());
+        string table = char.ToUpperInvariant(hub[0]) + hub[1..] + "Batches";
+        Assert.Contains(table, cli.Output, StringComparison.Ordinal);
+        Assert.NotNull(await azurite.Account.Tables.QueryAsync(t => t.Name == table).FirstOrDefaultAsync());
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
