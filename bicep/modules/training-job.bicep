@@ -1,4 +1,5 @@
-// Container Apps Job that trains a model on the GPU profile when started by hand (az containerapp job start).
+// Container Apps Job that trains models on the GPU profile, started by a KEDA azure-queue rule on the training-signal
+// queue (one message per POST /api/training-jobs) or by hand (az containerapp job start).
 
 import { functionKeysSecretName, registryPasswordSecretName } from 'app-config.bicep'
 

@@ -41,7 +41,11 @@ internal static class ModelEndpoints
         bool activate = context.Request.Query.TryGetValue("activate", out var flag) && bool.TryParse(flag, out bool on) && on;
         try
         {
-            var file = await BinaryData.FromStreamAsync(context.Request.Body, cancellationToken).ConfigureAwait(false);
+            // Spooled to a temporary file, not memory: a model file can be hundreds of MB and this process also coordinates.
+            await using var file = new FileStream(Path.Combine(Path.GetTempPath(), $"plant-upload-{Guid.NewGuid():N}.bin"), FileMode.CreateNew,
+                FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+            await context.Request.Body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            file.Position = 0;
             var info = await uploader.UploadAsync(name, version, file, activate, cancellationToken).ConfigureAwait(false);
             return Results.Created($"/api/models/{Uri.EscapeDataString(name)}/versions", info);
         }

@@ -84,7 +84,8 @@ public sealed partial class BatchFinisher
     /// a result blob gets one with an error record per note ("not coded: the batch was terminated"), written
     /// If-None-Match, so a worker that finishes the shard at the same moment either wins (its coded records stay) or
     /// loses (its records are dropped); then <c>summary.json</c> (status Terminated, counts read from the blobs).
-    /// A batch terminated before it was planned has no notes to record and gets only the summary. Idempotent.
+    /// A batch terminated before it was planned has no notes to record and gets only the summary (the sweep waits
+    /// <c>StallTimeout</c> before closing such a batch, so a planner still at work finishes first). Idempotent.
     /// </summary>
     public async Task<FinishResult> CloseTerminatedAsync(string batchId, CancellationToken cancellationToken = default)
     {
@@ -106,7 +107,12 @@ public sealed partial class BatchFinisher
             if (content is null)
             {
                 var input = await hub.Results.GetBlobClient(BatchPaths.ShardInput(batchId, shard.Index)).DownloadIfExistsAsync(cancellationToken).ConfigureAwait(false);
-                var records = input is null ? [] : BatchPlanner.ParseInput(input).Select(i => ResultRecord.Failed(i, i.Error ?? reason)).ToList();
+                if (input is null)
+                {
+                    continue;   // purged meanwhile: nothing to record it from (and no empty blob that would look complete)
+                }
+
+                var records = BatchPlanner.ParseInput(input).Select(i => ResultRecord.Failed(i, i.Error ?? reason)).ToList();
                 await ShardResults.WriteOnceAsync(hub, batchId, shard.Index, records, cancellationToken).ConfigureAwait(false);
                 content = await hub.Results.GetBlobClient(name).DownloadIfExistsAsync(cancellationToken).ConfigureAwait(false);
             }

@@ -70,6 +70,12 @@ internal sealed partial class BatchSweeper(
         var status = RuntimeStatusExtensions.ParseStatus(batch.Status);
         if (status == RuntimeStatus.Terminated)
         {
+            // Terminated before planning finished: the planner may still be writing shard inputs; wait it out first.
+            if (batch.StartedTime is null && now - batch.LastUpdatedTime <= stall)
+            {
+                return;
+            }
+
             await finisher.CloseTerminatedAsync(batch.BatchId, cancellationToken).ConfigureAwait(false);
             return;
         }

@@ -182,8 +182,8 @@ internal sealed partial class ShardProcessor(
     }
 
     /// <summary>
-    /// Codes the notes as one group; if the coder throws, codes them one at a time so that a note the model cannot code
-    /// becomes an error record and the others are still coded. When every note fails on its own too, the fault is not
+    /// Codes the notes as one group; if the coder throws, codes them one at a time (a note that fails is tried twice) so
+    /// that a note the model cannot code becomes an error record and the others are still coded. When every note fails on its own too, the fault is not
     /// in the notes (a device or model problem): the group's exception is rethrown and the shard is retried.
     /// </summary>
     private static NoteResults CodeIsolatingBadNotes(INoteCoder coder, List<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken)
@@ -198,13 +198,18 @@ internal sealed partial class ShardProcessor(
             var errors = new string?[notes.Count];
             for (int i = 0; i < notes.Count; i++)
             {
-                try
+                for (int attempt = 1; attempt <= 2 && coded[i] is null; attempt++)
                 {
-                    coded[i] = coder.Code([notes[i]], options, cancellationToken).Single();
-                }
-                catch (Exception single) when (!cancellationToken.IsCancellationRequested)
-                {
-                    errors[i] = $"the model could not code this note: {single.GetType().Name}: {single.Message}";
+                    try
+                    {
+                        coded[i] = coder.Code([notes[i]], options, cancellationToken).Single();
+                        errors[i] = null;
+                    }
+                    catch (Exception single) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        // Twice, so a passing fault (a device out of memory for a moment) does not brand a good note.
+                        errors[i] = $"the model could not code this note: {single.GetType().Name}: {single.Message}";
+                    }
                 }
             }
 

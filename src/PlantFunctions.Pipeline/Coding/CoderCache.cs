@@ -46,6 +46,17 @@ public sealed partial class CoderCache(
     {
         string key = $"{model.Name}/{model.Version}";
         Entry entry;
+        bool isNew;
+        lock (gate)
+        {
+            isNew = !entries.ContainsKey(key);
+        }
+
+        if (isNew)
+        {
+            EvictDownTo(options.Value.MaxLoadedModels - 1);   // make room before loading, not after
+        }
+
         lock (gate)
         {
             if (!entries.TryGetValue(key, out entry!))
@@ -60,7 +71,7 @@ public sealed partial class CoderCache(
         try
         {
             var coder = await entry.Load.WaitAsync(cancellationToken).ConfigureAwait(false);
-            EvictBeyondLimit();
+            EvictDownTo(options.Value.MaxLoadedModels);
             return new CoderLease(coder, () => Release(entry));
         }
         catch (Exception)
@@ -109,15 +120,15 @@ public sealed partial class CoderCache(
             entry.LastUsed = ++clock;
         }
 
-        EvictBeyondLimit();
+        EvictDownTo(options.Value.MaxLoadedModels);
     }
 
-    private void EvictBeyondLimit()
+    /// <summary>Unloads least recently used idle versions until at most <paramref name="limit"/> are loaded (held ones stay).</summary>
+    private void EvictDownTo(int limit)
     {
         var evicted = new List<Entry>();
         lock (gate)
         {
-            int limit = options.Value.MaxLoadedModels;
             while (entries.Values.Count(e => e.Load.IsCompletedSuccessfully) > limit)
             {
                 var idle = entries.Values.Where(e => e.Users == 0 && e.Load.IsCompletedSuccessfully).MinBy(e => e.LastUsed);

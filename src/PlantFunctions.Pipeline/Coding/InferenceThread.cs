@@ -80,7 +80,15 @@ public sealed class InferenceThread : IDisposable
 
     private void Run()
     {
-        initialize?.Invoke();
+        try
+        {
+            initialize?.Invoke();
+        }
+        catch (Exception)
+        {
+            // A set-up step (such as the thread count) is an optimisation: the work items still run, and a runtime that
+            // cannot load reports itself there, in the shard or health check that needs it.
+        }
         foreach (var item in work.GetConsumingEnumerable())
         {
             item();

@@ -25,9 +25,44 @@ public sealed class ModelRegistry(TaskHub hub, TimeProvider time)
         }
 
         string folder = $"{name}/{version}/";
-        var now = time.GetUtcNow();
         await hub.ModelFiles.GetBlobClient(folder + "model.bin").UploadAsync(modelFile, overwrite: true, cancellationToken).ConfigureAwait(false);
-        var document = new { name, version, trainingJobId, createdTime = now, sizeBytes = modelFile.ToMemory().Length, metrics };
+        return await RecordAsync(name, version, modelFile.ToMemory().Length, metrics, trainingJobId, activate, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Registers a version that must not exist yet: the model file is uploaded If-None-Match, so of two registrations of
+    /// the same version exactly one succeeds; the other gets <see cref="PlantRequestError.Conflict"/>.
+    /// </summary>
+    public async Task<ModelVersionInfo> RegisterNewAsync(string name, string version, Stream modelFile, IReadOnlyDictionary<string, double> metrics,
+        bool activate = false, CancellationToken cancellationToken = default)
+    {
+        if (!NameRules.IsValidModelName(name, out string? reason) || !NameRules.IsValidId(version, "model version", out reason))
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid, reason!);
+        }
+
+        long size = modelFile.Length - modelFile.Position;
+        try
+        {
+            var conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfNoneMatch = ETag.All };
+            await hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin")
+                .UploadAsync(modelFile, new Azure.Storage.Blobs.Models.BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw new PlantRequestException(PlantRequestError.Conflict,
+                $"model '{name}' already has a version '{version}'; versions cannot be replaced, upload the file under a new version");
+        }
+
+        return await RecordAsync(name, version, size, metrics, null, activate, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ModelVersionInfo> RecordAsync(string name, string version, long size, IReadOnlyDictionary<string, double> metrics,
+        string? trainingJobId, bool activate, CancellationToken cancellationToken)
+    {
+        string folder = $"{name}/{version}/";
+        var now = time.GetUtcNow();
+        var document = new { name, version, trainingJobId, createdTime = now, sizeBytes = size, metrics };
         await hub.ModelFiles.GetBlobClient(folder + "metrics.json").UploadAsync(PlantJson.ToBinary(document, indented: true), overwrite: true, cancellationToken).ConfigureAwait(false);
         var row = new ModelVersionEntity
         {
@@ -35,7 +70,7 @@ public sealed class ModelRegistry(TaskHub hub, TimeProvider time)
             RowKey = VersionKey(version),
             Version = version,
             Blob = folder + "model.bin",
-            SizeBytes = modelFile.ToMemory().Length,
+            SizeBytes = size,
             MetricsJson = JsonSerializer.Serialize(metrics, PlantJson.Options),
             TrainingJobId = trainingJobId,
             CreatedTime = now,

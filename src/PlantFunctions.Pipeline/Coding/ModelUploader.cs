@@ -13,16 +13,19 @@ namespace PlantFunctions.Pipeline.Coding;
 /// </summary>
 public sealed class ModelUploader(ModelRegistry registry, InferenceThread inference, IServiceProvider services)
 {
-    /// <summary>Uploads <paramref name="modelFile"/> as <paramref name="name"/>/<paramref name="version"/>.</summary>
+    /// <summary>
+    /// Uploads <paramref name="modelFile"/> (a seekable stream, e.g. the request body spooled to a temporary file) as
+    /// <paramref name="name"/>/<paramref name="version"/>.
+    /// </summary>
     /// <exception cref="PlantRequestException">Invalid names or file (400), or an existing version (409).</exception>
-    public async Task<ModelVersionInfo> UploadAsync(string name, string version, BinaryData modelFile, bool activate, CancellationToken cancellationToken = default)
+    public async Task<ModelVersionInfo> UploadAsync(string name, string version, Stream modelFile, bool activate, CancellationToken cancellationToken = default)
     {
         if (!NameRules.IsValidModelName(name, out string? reason) || !NameRules.IsValidId(version, "model version", out reason))
         {
             throw new PlantRequestException(PlantRequestError.Invalid, reason!);
         }
 
-        if (modelFile.ToMemory().IsEmpty)
+        if (modelFile.Length == 0)
         {
             throw new PlantRequestException(PlantRequestError.Invalid, "the model file is empty: send the file that plant train wrote as the request body");
         }
@@ -41,7 +44,8 @@ public sealed class ModelUploader(ModelRegistry registry, InferenceThread infere
         {
             info = await inference.RunAsync(() =>
             {
-                using var coder = loader.Load(modelFile.ToStream());
+                modelFile.Position = 0;
+                using var coder = loader.Load(modelFile);
                 return coder.Info;
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -51,6 +55,7 @@ public sealed class ModelUploader(ModelRegistry registry, InferenceThread infere
         }
 
         var facts = new Dictionary<string, double> { ["labels"] = info.Labels };
-        return await registry.RegisterAsync(name, version, modelFile, facts, activate: activate, cancellationToken: cancellationToken).ConfigureAwait(false);
+        modelFile.Position = 0;
+        return await registry.RegisterNewAsync(name, version, modelFile, facts, activate, cancellationToken).ConfigureAwait(false);
     }
 }

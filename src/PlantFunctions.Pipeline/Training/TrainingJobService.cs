@@ -31,15 +31,21 @@ public sealed class TrainingJobService(TaskHub hub, TimeProvider time, IOptions<
         try
         {
             await hub.TrainingJobs.AddEntityAsync(job, cancellationToken).ConfigureAwait(false);
-            // After the row, so a trainer woken by the signal finds the job.
-            await hub.TrainingSignals.SendMessageAsync(accepted.JobId!, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             // Same id: idempotent start.
         }
 
-        return await GetAsync(accepted.JobId!, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("training job vanished");
+        var view = await GetAsync(accepted.JobId!, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("training job vanished");
+        if (view.Status == RuntimeStatus.Pending)
+        {
+            // After the row, so a trainer woken by the signal finds the job; sent again by a retried start, so a signal lost
+            // with a dropped request is not lost for good (extra signals only wake a trainer that finds nothing to do).
+            await hub.TrainingSignals.SendMessageAsync(accepted.JobId!, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return view;
     }
 
     /// <summary>The job, or <c>null</c> for an unknown id.</summary>

@@ -77,6 +77,25 @@ public sealed class ModelApiTests(AzuriteFixture azurite)
         Assert.Equal(SizeOf(before, "v1"), SizeOf(after, "v1"));
     }
 
+    [Fact]
+    public async Task Upload_TheSameNewVersionTwiceAtOnce_ExactlyOneWins()
+    {
+        await using var host = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api"));
+        await BatchKit.RegisterModelAsync(host, "v1");
+        byte[] first = Encoding.UTF8.GetBytes($$"""{"kind":"fake","name":"a","version":"v2"}""");
+        byte[] second = Encoding.UTF8.GetBytes($$"""{"kind":"fake","name":"b","version":"v2","padding":"different"}""");
+
+        var responses = await Task.WhenAll(PutAsync(host.Client, $"{Versions}/v2", first), PutAsync(host.Client, $"{Versions}/v2", second));
+        var stored = (await host.Get<PlantFunctions.Pipeline.Storage.TaskHub>().ModelFiles.GetBlobClient($"{PlantTestSettings.ModelName}/v2/model.bin").DownloadContentAsync()).Value.Content.ToArray();
+
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+        Assert.True(stored.SequenceEqual(first) || stored.SequenceEqual(second));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
     private static async Task<HttpResponseMessage> PutAsync(HttpClient client, string path, byte[] body)
     {
         var content = new ByteArrayContent(body);
