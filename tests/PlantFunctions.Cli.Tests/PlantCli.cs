@@ -76,6 +76,33 @@ internal sealed class PlantCli : IDisposable
         return cli;
     }
 
+    /// <summary>A free loopback port (for a <c>plant serve</c> to listen on).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits until <paramref name="url"/> answers 200 (this process, a <c>plant serve</c>, must keep running meanwhile).</summary>
+    public async Task WaitUntilAnswersAsync(string url, TimeSpan timeout, string what)
+    {
+        using var http = new HttpClient();
+        await Poll.UntilAsync(async () =>
+        {
+            Assert.False(HasExited, Output);
+            try
+            {
+                using var response = await http.GetAsync(new Uri(url));
+                return response.StatusCode == System.Net.HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, timeout, what, () => Output);
+    }
+
     public async Task<int> WaitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using PlantFunctions.Model.Synthetic;
 using PlantFunctions.Pipeline.Batches;
@@ -21,7 +19,7 @@ public sealed class RealModelJourneyTests(AzuriteFixture azurite)
     [Fact]
     public async Task TrainRegisterSubmit_WithTheRealModel_CodesEveryNoteWithEvidenceFromItsText()
     {
-        int port = FreePort();
+        int port = PlantCli.FreePort();
         var settings = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker", notesPerShard: 4);
         string folder = PlantCli.FolderWithLocalSettings(settings, port);
         var corpus = new SyntheticCorpus(new SyntheticCorpusOptions { Documents = 60, Codes = 8, VocabularySize = 300, MedianWords = 60, Seed = 5 });
@@ -38,7 +36,7 @@ public sealed class RealModelJourneyTests(AzuriteFixture azurite)
 
         using var serve = PlantCli.Start(folder, null, "serve");
         string api = $"http://localhost:{port}";
-        await WaitUntilReadyAsync(serve, api);
+        await serve.WaitUntilAnswersAsync($"{api}/api/health/ready", Timeout, "plant serve to report ready");
         using (var register = PlantCli.Start(folder, null, "register", "model.plant", "--version", "trained-1", "--activate"))
         {
             Assert.True(await register.WaitAsync(Timeout) == 0, register.Output);
@@ -64,24 +62,6 @@ public sealed class RealModelJourneyTests(AzuriteFixture azurite)
         }
     }
 
-    private static async Task WaitUntilReadyAsync(PlantCli serve, string api)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(api) };
-        await Poll.UntilAsync(async () =>
-        {
-            Assert.False(serve.HasExited, serve.Output);
-            try
-            {
-                using var ready = await http.GetAsync(new Uri("/api/health/ready", UriKind.Relative));
-                return ready.StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, Timeout, "plant serve to report ready", () => serve.Output);
-    }
-
     private static async Task<List<ResultRecord>> ReadResultsAsync(Azure.Storage.Blobs.BlobContainerClient results, string batchId)
     {
         var records = new List<ResultRecord>();
@@ -99,11 +79,4 @@ public sealed class RealModelJourneyTests(AzuriteFixture azurite)
 
     private static async Task WriteJsonLinesAsync(string path, IEnumerable<object> records) =>
         await File.WriteAllLinesAsync(path, records.Select(r => JsonSerializer.Serialize(r)));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using PlantFunctions.Pipeline.Coding;
 using PlantFunctions.Pipeline.Storage;
@@ -40,26 +39,14 @@ public sealed class ServiceCommandTests(AzuriteFixture azurite)
     [Fact]
     public async Task Serve_LocalSettingsInAParentFolder_ListensOnItsLocalHttpPortWithItsKeys()
     {
-        int port = FreePort();
+        int port = PlantCli.FreePort();
         var settings = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api");
         string folder = PlantCli.FolderWithLocalSettings(settings, port);
         string child = Directory.CreateDirectory(Path.Combine(folder, "sub")).FullName;
 
         using var cli = PlantCli.Start(child, null, "serve");
         using var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
-        await Poll.UntilAsync(async () =>
-        {
-            Assert.False(cli.HasExited, cli.Output);
-            try
-            {
-                using var health = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
-                return health.StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, Timeout, "plant serve to answer", () => cli.Output);
+        await cli.WaitUntilAnswersAsync($"http://localhost:{port}/api/health", Timeout, "plant serve to answer");
         using var withKey = await http.GetAsync(new Uri($"/api/models?code={PlantTestSettings.FunctionKey}", UriKind.Relative));
         using var withoutKey = await http.GetAsync(new Uri("/api/models", UriKind.Relative));
 
@@ -70,24 +57,11 @@ public sealed class ServiceCommandTests(AzuriteFixture azurite)
     [Fact]
     public async Task Serve_WorkerRole_StartsWithThePlantModelAndIsReady()
     {
-        int port = FreePort();
+        int port = PlantCli.FreePort();
         string folder = PlantCli.FolderWithLocalSettings(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker"), port);
 
         using var cli = PlantCli.Start(folder, null, "serve");
-        using var http = new HttpClient { BaseAddress = new Uri($"http://localhost:{port}") };
-        await Poll.UntilAsync(async () =>
-        {
-            Assert.False(cli.HasExited, cli.Output);
-            try
-            {
-                using var ready = await http.GetAsync(new Uri("/api/health/ready", UriKind.Relative));
-                return ready.StatusCode == HttpStatusCode.OK;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, Timeout, "plant serve with the worker role to report ready", () => cli.Output);
+        await cli.WaitUntilAnswersAsync($"http://localhost:{port}/api/health/ready", Timeout, "plant serve with the worker role to report ready");
 
         Assert.False(cli.HasExited);
     }
@@ -110,10 +84,4 @@ public sealed class ServiceCommandTests(AzuriteFixture azurite)
         Assert.NotNull(await azurite.Account.Tables.QueryAsync(t => t.Name == table).FirstOrDefaultAsync());
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -19,6 +19,28 @@ internal static class CliSettings
         return (builder.AddEnvironmentVariables().Build(), path);
     }
 
+    /// <summary>
+    /// An HTTP client for the service's API: <paramref name="apiUrl"/> or <see cref="DefaultApiUrl"/>, authenticated with
+    /// <paramref name="functionKey"/> or the first of <c>Plant:Api:FunctionKeys</c>.
+    /// </summary>
+    public static HttpClient ApiClient(IConfiguration configuration, string? localSettings, string? apiUrl, string? functionKey, TimeSpan? timeout = null)
+    {
+        string baseUrl = (apiUrl ?? DefaultApiUrl(localSettings)).TrimEnd('/');
+        string? key = functionKey ?? configuration["Plant:Api:FunctionKeys"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+        var http = new HttpClient { BaseAddress = new Uri(baseUrl + "/") };
+        if (timeout is { } limit)
+        {
+            http.Timeout = limit;
+        }
+
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Add("x-functions-key", key);
+        }
+
+        return http;
+    }
+
     /// <summary>The API's base URL when none is given: http://localhost:{Host.LocalHttpPort of local.settings.json, else 7071}.</summary>
     public static string DefaultApiUrl(string? localSettings)
     {

@@ -49,13 +49,7 @@ internal static class RegisterCommand
 
             var (configuration, localSettings) = CliSettings.Load();
             string modelName = parse.GetValue(name) ?? configuration["Plant:ModelName"] ?? "codiesp-dx";
-            string baseUrl = (parse.GetValue(api) ?? CliSettings.DefaultApiUrl(localSettings)).TrimEnd('/');
-            string? functionKey = parse.GetValue(key) ?? configuration["Plant:Api:FunctionKeys"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl + "/"), Timeout = TimeSpan.FromMinutes(30) };
-            if (functionKey is not null)
-            {
-                http.DefaultRequestHeaders.Add("x-functions-key", functionKey);
-            }
+            using var http = CliSettings.ApiClient(configuration, localSettings, parse.GetValue(api), parse.GetValue(key), TimeSpan.FromMinutes(30));
 
             await using var body = path.OpenRead();
             using var content = new StreamContent(body);

@@ -33,8 +33,6 @@ internal static class SubmitCommand
         {
             var (configuration, localSettings) = CliSettings.Load();
             string id = parse.GetValue(batchId) ?? $"submit-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}";
-            string baseUrl = (parse.GetValue(api) ?? CliSettings.DefaultApiUrl(localSettings)).TrimEnd('/');
-            string? functionKey = parse.GetValue(key) ?? configuration["Plant:Api:FunctionKeys"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
             var files = ExpandFiles(parse.GetValue(paths)!);
             if (files.Count == 0)
             {
@@ -53,11 +51,7 @@ internal static class SubmitCommand
                 }
             }).ConfigureAwait(false);
 
-            using var http = new HttpClient { BaseAddress = new Uri(baseUrl + "/") };
-            if (functionKey is not null)
-            {
-                http.DefaultRequestHeaders.Add("x-functions-key", functionKey);
-            }
+            using var http = CliSettings.ApiClient(configuration, localSettings, parse.GetValue(api), parse.GetValue(key));
 
             string statusPath = $"api/batches/{Uri.EscapeDataString(id)}";
             if (parse.GetValue(marker))

@@ -81,77 +81,73 @@ public sealed class ModelArtifact : IDisposable
     }
 
     /// <summary>Reads only a model file's manifest (name, version, metrics), without loading the network.</summary>
-    public static ModelManifest ReadManifest(Stream file)
+    public static ModelManifest ReadManifest(Stream file) => Checked(() =>
     {
-        try
-        {
-            using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-            return Open(zip, "manifest.json", s => JsonSerializer.Deserialize<ModelManifest>(s, Json))
-                   ?? throw new InvalidDataException("model file: manifest.json is empty");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"model file: manifest.json is not valid: {ex.Message}", ex);
-        }
-        catch (InvalidDataException ex) when (!ex.Message.StartsWith("model file", StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"model file is corrupt or truncated: {ex.Message}", ex);
-        }
-    }
+        using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+        return OpenManifest(zip);
+    });
 
     /// <summary>Reads and checks a model file; the model is left on the CPU in evaluation mode.</summary>
-    public static ModelArtifact Read(Stream file)
+    public static ModelArtifact Read(Stream file) => Checked(() =>
     {
+        using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
+        var manifest = OpenManifest(zip);
+        if (manifest.SchemaVersion != ModelManifest.CurrentSchema || manifest.Kind != "plant")
+        {
+            throw new InvalidDataException($"model file: schema {manifest.SchemaVersion} of kind '{manifest.Kind}' is not supported (this build reads schema {ModelManifest.CurrentSchema}, kind 'plant')");
+        }
+
+        var vocabulary = Open(zip, "vocabulary.json", Vocabulary.Load);
+        var labels = Open(zip, "labels.json", LabelSet.Load);
+        var priors = Open(zip, "priors.bin", RelevancePriors.Load);
+        if (vocabulary.Hash != manifest.VocabularyHash || priors.VocabularyHash != vocabulary.Hash)
+        {
+            throw new InvalidDataException("model file: the vocabulary does not match the one the model was trained with");
+        }
+
+        if (labels.Hash != manifest.LabelHash || priors.LabelHash != labels.Hash)
+        {
+            throw new InvalidDataException("model file: the label set does not match the one the model was trained with");
+        }
+
+        var model = CreateModel(manifest.Network, vocabulary.Count, labels.Count, manifest.Training);
         try
         {
-            using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
-            var manifest = Open(zip, "manifest.json", s => JsonSerializer.Deserialize<ModelManifest>(s, Json))
-                           ?? throw new InvalidDataException("model file: manifest.json is empty");
-            if (manifest.SchemaVersion != ModelManifest.CurrentSchema || manifest.Kind != "plant")
-            {
-                throw new InvalidDataException($"model file: schema {manifest.SchemaVersion} of kind '{manifest.Kind}' is not supported (this build reads schema {ModelManifest.CurrentSchema}, kind 'plant')");
-            }
-
-            var vocabulary = Open(zip, "vocabulary.json", Vocabulary.Load);
-            var labels = Open(zip, "labels.json", LabelSet.Load);
-            var priors = Open(zip, "priors.bin", RelevancePriors.Load);
-            if (vocabulary.Hash != manifest.VocabularyHash || priors.VocabularyHash != vocabulary.Hash)
-            {
-                throw new InvalidDataException("model file: the vocabulary does not match the one the model was trained with");
-            }
-
-            if (labels.Hash != manifest.LabelHash || priors.LabelHash != labels.Hash)
-            {
-                throw new InvalidDataException("model file: the label set does not match the one the model was trained with");
-            }
-
-            var model = CreateModel(manifest.Network, vocabulary.Count, labels.Count, manifest.Training);
-            try
-            {
-                var weights = Open(zip, "weights.bin", ZipParts.Bytes);
-                model.load(new MemoryStream(weights), strict: true);
-            }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
-            {
-                model.Dispose();
-                throw new InvalidDataException($"model file: the weights do not fit the described network ({ex.Message})", ex);
-            }
-
-            model.eval();
-            return new ModelArtifact(manifest, vocabulary, labels, priors, model);
+            var weights = Open(zip, "weights.bin", ZipParts.Bytes);
+            model.load(new MemoryStream(weights), strict: true);
         }
-        catch (InvalidDataException ex) when (!ex.Message.StartsWith("model file", StringComparison.Ordinal))
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or EndOfStreamException or IOException)
         {
-            throw new InvalidDataException($"model file is corrupt or truncated: {ex.Message}", ex);
+            model.Dispose();
+            throw new InvalidDataException($"model file: the weights do not fit the described network ({ex.Message})", ex);
         }
-        catch (JsonException ex)
-        {
-            throw new InvalidDataException($"model file: manifest.json is not valid: {ex.Message}", ex);
-        }
-    }
+
+        model.eval();
+        return new ModelArtifact(manifest, vocabulary, labels, priors, model);
+    });
 
     /// <inheritdoc />
     public void Dispose() => Model.Dispose();
 
     private static T Open<T>(ZipArchive zip, string name, Func<Stream, T> read) => ZipParts.Read(zip, name, "model file", read);
+
+    private static ModelManifest OpenManifest(ZipArchive zip) =>
+        Open(zip, "manifest.json", s => JsonSerializer.Deserialize<ModelManifest>(s, Json)) ?? throw new InvalidDataException("model file: manifest.json is empty");
+
+    /// <summary>Runs a read with the model file's error wording: every failure is an <see cref="InvalidDataException"/> naming the file.</summary>
+    private static T Checked<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidDataException ex) when (!ex.Message.StartsWith("model file", StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"model file is corrupt or truncated: {ex.Message}", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"model file: manifest.json is not valid: {ex.Message}", ex);
+        }
+    }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using PlantFunctions.Pipeline.Orchestration;
@@ -123,8 +121,7 @@ public sealed partial class BatchFinisher
             }
 
             blobs.Add(name);
-            CountCodes(content, codeCounts);
-            var (shardCoded, shardFailed) = ShardResults.Count(content);
+            var (shardCoded, shardFailed) = ShardResults.Tally(content, codeCounts);
             coded += shardCoded;
             failed += shardFailed;
         }
@@ -179,7 +176,7 @@ public sealed partial class BatchFinisher
             }
 
             blobs.Add(name);
-            CountCodes(content, codeCounts);
+            ShardResults.Tally(content, codeCounts);
         }
 
         int threshold = batch.ErrorThreshold;
@@ -223,26 +220,6 @@ public sealed partial class BatchFinisher
             CodingSeconds = codingSeconds,
             NotesPerSecond = notesDone / Math.Max((completed - started).TotalSeconds, 1e-3),
         };
-    }
-
-    private static void CountCodes(BinaryData content, SortedDictionary<string, int> counts)
-    {
-        foreach (string line in Encoding.UTF8.GetString(content.ToMemory().Span).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            using var record = JsonDocument.Parse(line);
-            if (!record.RootElement.TryGetProperty("codes", out var codes) || codes.ValueKind != JsonValueKind.Array)
-            {
-                continue;
-            }
-
-            foreach (var code in codes.EnumerateArray())
-            {
-                if (code.TryGetProperty("code", out var value) && value.GetString() is { } text)
-                {
-                    counts[text] = counts.GetValueOrDefault(text) + 1;
-                }
-            }
-        }
     }
 
     [LoggerMessage(EventId = 2200, Level = LogLevel.Information, Message = "Batch {BatchId} finished {Status}: {Coded} notes coded, {Failed} failed, {FailedShards} shards poisoned")]

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;

@@ -26,18 +26,35 @@ internal static class ShardResults
             return (records.Count(r => r.Error is null), records.Count(r => r.Error is not null));
         }
 
-        return Count((await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content);
+        return Tally((await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content);
     }
 
-    /// <summary>Coded and failed records in a result blob.</summary>
-    public static (int Coded, int Failed) Count(BinaryData content)
+    /// <summary>Coded and failed records in a result blob; adds each assigned code to <paramref name="codeCounts"/> when given.</summary>
+    public static (int Coded, int Failed) Tally(BinaryData content, SortedDictionary<string, int>? codeCounts = null)
     {
         int coded = 0, failed = 0;
         foreach (string line in Encoding.UTF8.GetString(content.ToMemory().Span).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            var record = JsonSerializer.Deserialize<ResultRecord>(line, PlantJson.Options)!;
-            coded += record.Error is null ? 1 : 0;
-            failed += record.Error is null ? 0 : 1;
+            using var record = JsonDocument.Parse(line);
+            if (record.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+            {
+                failed++;
+                continue;
+            }
+
+            coded++;
+            if (codeCounts is null || !record.RootElement.TryGetProperty("codes", out var codes) || codes.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            foreach (var code in codes.EnumerateArray())
+            {
+                if (code.TryGetProperty("code", out var value) && value.GetString() is { } text)
+                {
+                    codeCounts[text] = codeCounts.GetValueOrDefault(text) + 1;
+                }
+            }
         }
 
         return (coded, failed);

@@ -28,19 +28,7 @@ public sealed class InferenceThread : IDisposable
     /// A libtorch that cannot load is reported by the first model load on the thread, with the loader's error.
     /// </summary>
     public static InferenceThread ForTorchThreads(int torchThreads) =>
-        torchThreads <= 0
-            ? new InferenceThread()
-            : new InferenceThread(() =>
-            {
-                try
-                {
-                    TorchRuntime.UseThreads(torchThreads);
-                }
-                catch (TorchLoadException)
-                {
-                    // Reported where it matters: the first model load on this thread fails with the same loader error.
-                }
-            });
+        torchThreads <= 0 ? new InferenceThread() : new InferenceThread(() => TorchRuntime.UseThreads(torchThreads));
 
     /// <summary>Runs <paramref name="function"/> on the inference thread. Work not yet started when the token fires is skipped.</summary>
     public Task<T> RunAsync<T>(Func<T> function, CancellationToken cancellationToken = default)
