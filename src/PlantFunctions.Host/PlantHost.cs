@@ -1,21 +1,25 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Options;
+using PlantFunctions.Contracts;
 using PlantFunctions.Host.Api;
+using PlantFunctions.Host.Background;
+using PlantFunctions.Host.Durable;
 using PlantFunctions.Host.Health;
+using PlantFunctions.Host.Telemetry;
 using PlantFunctions.Pipeline.Configuration;
 using PlantFunctions.Pipeline.Hosting;
 
 namespace PlantFunctions.Host;
 
 /// <summary>
-/// Builds the PlantFunctions host: the pipeline's role loops and, for the <c>api</c> role, the HTTP API. The model
-/// implementations come from <paramref name="addModel"/> — production passes <see cref="PlantModelRegistration.AddPlantModel"/>,
-/// tests pass their deterministic doubles. Configuration: local.settings.json (Values; Host:LocalHttpPort gives the
-/// default URL http://localhost:{port}), then the usual ASP.NET Core sources (appsettings, environment variables,
-/// command line), then <see cref="PlantHostOptions.Overrides"/>.
+/// Builds the local host: the Durable Task engine (DTFx over Azure Storage) with the pipeline's orchestrations and
+/// activities for the <c>worker</c> role, and for the <c>api</c> role the HTTP API (the Functions app's routes and
+/// Durable's management webhooks), the ready-marker watcher and the close-out sweep. The model implementations come
+/// from <paramref name="addModel"/>: production passes <see cref="PlantModelRegistration.AddPlantModel"/>, tests their
+/// deterministic doubles. Configuration: local.settings.json (Values; Host:LocalHttpPort gives the default URL), then
+/// appsettings, environment variables and the command line, then <see cref="PlantHostOptions.Overrides"/>.
 /// </summary>
 public static class PlantHost
 {
@@ -46,42 +50,64 @@ public static class PlantHost
             builder.WebHost.UseUrls($"http://localhost:{localPort ?? DefaultLocalHttpPort}");
         }
 
+        // ASP.NET Core logs every request's URL at Information, and status URLs carry the key as ?code=: keep those out.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+
+        var roles = PlantRolesParser.TryParse(builder.Configuration["Plant:Roles"] ?? new LocalHostOptions().Roles, out var parsed, out _) ? parsed : PlantRoles.None;
+        builder.Services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddPlantPipeline(builder.Configuration);
         addModel(builder.Services);
+        builder.Services.AddDurableEngine(builder.Configuration, runTasks: roles.HasFlag(PlantRoles.Worker));
+        builder.Services.AddPlantTelemetry(builder.Configuration);
         builder.Services.AddOptions<ApiOptions>().Bind(builder.Configuration.GetSection(ApiOptions.SectionName))
-            .ValidateDataAnnotations()
-            .Validate<IOptions<PlantOptions>>((api, plant) => !plant.Value.ParsedRoles.HasFlag(PlantRoles.Api) || api.Keys.Count > 0,
+            .Validate(api => !roles.HasFlag(PlantRoles.Api) || api.Keys.Count > 0,
                 "Plant:Api:FunctionKeys is empty: every API route needs a key; set one or more keys separated by ';'")
+            .Validate(api => api.TryParseProxies(out _, out _, out _), "Plant:Api:TrustedProxies must be IP addresses or CIDR ranges separated by ';'")
             .ValidateOnStart();
         builder.Services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<ModelHealthCheck>("model", tags: ["ready"]);
-        builder.Services.ConfigureHttpJsonOptions(json =>
+        builder.Services.ConfigureHttpJsonOptions(json => Configure(json.SerializerOptions));
+        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ApiOptions>>((forwarded, api) =>
         {
-            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
-        });
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
-        {
-            // Container Apps' ingress terminates TLS and forwards: status URLs must carry the public scheme and host.
+            // Container Apps' ingress (or any proxy) terminates TLS and forwards: status URLs must carry the public scheme
+            // and host, but only when the headers come from a proxy we were told about.
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
+            if (api.Value.TryParseProxies(out var addresses, out var networks, out _))
+            {
+                addresses.ForEach(forwarded.KnownProxies.Add);
+                networks.ForEach(forwarded.KnownIPNetworks.Add);
+            }
         });
+        builder.Services.AddHostedService<ReadyMarkerWatcher>();
+        builder.Services.AddHostedService<CloseOutSweeper>();
 
         var app = builder.Build();
         app.UseForwardedHeaders();
         app.UseMiddleware<FunctionKeyMiddleware>();
         app.MapHealthEndpoints();
-        var plant = app.Services.GetRequiredService<IOptions<PlantOptions>>().Value;
-        if (plant.ParsedRoles.HasFlag(PlantRoles.Api))
+        if (roles.HasFlag(PlantRoles.Api))
         {
             app.MapBatchEndpoints();
             app.MapTrainingEndpoints();
             app.MapModelEndpoints();
+            app.MapWebhookEndpoints();
         }
 
         return app;
+    }
+
+    private static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = PlantJson.Options.PropertyNamingPolicy;
+        options.DefaultIgnoreCondition = PlantJson.Options.DefaultIgnoreCondition;
+        foreach (var converter in PlantJson.Options.Converters)
+        {
+            options.Converters.Add(converter);
+        }
     }
 
     private static int? ReadLocalHttpPort(string path)

@@ -3,8 +3,9 @@ using Microsoft.Extensions.Options;
 namespace PlantFunctions.Host.Api;
 
 /// <summary>
-/// Function-key authorisation as Azure Functions does it: every <c>/api</c> route except <c>/api/health</c> needs a key
-/// in the <c>x-functions-key</c> header or the <c>code</c> query parameter. A missing or wrong key gets 401 with no body.
+/// Function-key authorisation as Azure Functions does it: every route under <c>/api</c> and <c>/runtime/webhooks</c>
+/// needs a key in the <c>x-functions-key</c> header or the <c>code</c> query parameter, except the anonymous health
+/// endpoints (which show details only to a caller with a key). A missing or wrong key gets 401 with no body.
 /// </summary>
 internal sealed class FunctionKeyMiddleware(RequestDelegate next, IOptionsMonitor<ApiOptions> options)
 {
@@ -13,25 +14,24 @@ internal sealed class FunctionKeyMiddleware(RequestDelegate next, IOptionsMonito
 
     public Task InvokeAsync(HttpContext context)
     {
-        var path = context.Request.Path;
-        if (path.StartsWithSegments("/api/health", StringComparison.OrdinalIgnoreCase))
-        {
-            return next(context);
-        }
-
         string? key = context.Request.Headers["x-functions-key"].FirstOrDefault();
         if (string.IsNullOrEmpty(key))
         {
             key = context.Request.Query["code"].FirstOrDefault();
         }
 
-        if (!options.CurrentValue.Accepts(key))
+        bool accepted = options.CurrentValue.Accepts(key);
+        if (accepted)
         {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return Task.CompletedTask;
+            context.Items[KeyItem] = key;
         }
 
-        context.Items[KeyItem] = key;
-        return next(context);
+        if (accepted || context.Request.Path.StartsWithSegments("/api/health", StringComparison.OrdinalIgnoreCase))
+        {
+            return next(context);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return Task.CompletedTask;
     }
 }

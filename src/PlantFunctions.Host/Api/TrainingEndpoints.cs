@@ -1,103 +1,34 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using PlantFunctions.Pipeline.Orchestration;
+using PlantFunctions.Contracts.Instances;
+using PlantFunctions.Contracts.Training;
 using PlantFunctions.Pipeline.Training;
 
 namespace PlantFunctions.Host.Api;
 
-/// <summary><c>/api/training-jobs</c>: start (202 + status URLs), status with phase/epoch/loss/metrics/ETA, terminate, purge.</summary>
+/// <summary><c>/api/training-jobs</c>: start (202 + management URLs), status (stage, epoch, loss, metrics, time left), terminate, purge.</summary>
 internal static class TrainingEndpoints
 {
-    public const string InstanceName = "TrainModel";
-
     public static void MapTrainingEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/training-jobs");
-        group.MapPost("", StartAsync);
-        group.MapGet("/{id}", GetAsync);
-        group.MapPost("/{id}/terminate", TerminateAsync);
-        group.MapDelete("/{id}", PurgeAsync);
-    }
-
-    private static async Task<IResult> StartAsync(HttpContext context, TrainingJobService jobs, IOptions<JsonOptions> json, CancellationToken cancellationToken)
-    {
-        try
+        var group = app.MapGroup("/api/training-jobs").WithRequestErrors();
+        group.MapPost("", async (HttpContext context, DurableTaskClient client, TrainingStarter starter, IOptions<JsonOptions> json, CancellationToken cancellationToken) =>
         {
-            var request = await ApiResults.ReadJsonAsync<TrainingJobRequest>(context.Request, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
-            var view = await jobs.StartAsync(request, cancellationToken).ConfigureAwait(false);
-            var urls = InstanceUrls.For(context, "training-jobs", view.Id);
-            return Results.Accepted(urls.StatusQueryGetUri, urls);
-        }
-        catch (PlantRequestException ex)
+            var request = await RequestBodies.ReadJsonAsync<TrainingJobRequest>(context.Request, json.Value.SerializerOptions, cancellationToken).ConfigureAwait(false);
+            string id = await starter.StartAsync(client, request, cancellationToken).ConfigureAwait(false);
+            return CheckStatus.Accepted(context, id);
+        });
+        group.MapGet("/{id}", async (string id, DurableTaskClient client, CancellationToken cancellationToken) =>
+            await TrainingStarter.GetAsync(client, id, cancellationToken).ConfigureAwait(false) is { } status
+                ? CheckStatus.Status(status)
+                : RequestErrors.Error(StatusCodes.Status404NotFound, $"no training job '{id}'"));
+        group.MapPost("/{id}/terminate", async (string id, string? reason, DurableTaskClient client, TrainingStarter starter, CancellationToken cancellationToken) =>
         {
-            return ApiResults.From(ex);
-        }
-    }
-
-    private static async Task<IResult> GetAsync(string id, TrainingJobService jobs, CancellationToken cancellationToken)
-    {
-        if (ApiResults.InvalidId(id, "training job id") is { } invalid)
-        {
-            return invalid;
-        }
-
-        var view = await jobs.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        if (view is null)
-        {
-            return ApiResults.Error(StatusCodes.Status404NotFound, $"no training job '{id}'");
-        }
-
-        var progress = new
-        {
-            phase = view.Phase,
-            epoch = view.Epoch,
-            epochs = view.Epochs,
-            step = view.Step,
-            steps = view.Steps,
-            loss = view.Loss,
-            metrics = view.Metrics,
-            etaSeconds = view.RemainingSeconds,
-            attempts = view.Attempts,
-            resumedFromCheckpoint = view.ResumedFromCheckpoint,
-        };
-        object? output = view.Status.IsTerminal() ? new { model = view.Output, error = view.Error } : null;
-        var status = new InstanceStatus(InstanceName, view.Id, view.Status, view.Request, progress, output, view.CreatedTime, view.LastUpdatedTime);
-        return Results.Json(status, statusCode: view.Status.IsTerminal() ? StatusCodes.Status200OK : StatusCodes.Status202Accepted);
-    }
-
-    private static async Task<IResult> TerminateAsync(string id, string? reason, TrainingJobService jobs, CancellationToken cancellationToken)
-    {
-        if (ApiResults.InvalidId(id, "training job id") is { } invalid)
-        {
-            return invalid;
-        }
-
-        try
-        {
-            await jobs.TerminateAsync(id, reason, cancellationToken).ConfigureAwait(false);
+            await starter.TerminateAsync(client, id, reason, cancellationToken).ConfigureAwait(false);
             return Results.Accepted();
-        }
-        catch (PlantRequestException ex)
-        {
-            return ApiResults.From(ex);
-        }
-    }
-
-    private static async Task<IResult> PurgeAsync(string id, TrainingJobService jobs, CancellationToken cancellationToken)
-    {
-        if (ApiResults.InvalidId(id, "training job id") is { } invalid)
-        {
-            return invalid;
-        }
-
-        try
-        {
-            await jobs.PurgeAsync(id, cancellationToken).ConfigureAwait(false);
-            return Results.Ok(new { instancesDeleted = 1 });
-        }
-        catch (PlantRequestException ex)
-        {
-            return ApiResults.From(ex);
-        }
+        });
+        group.MapDelete("/{id}", async (string id, DurableTaskClient client, TrainingStarter starter, CancellationToken cancellationToken) =>
+            Results.Ok(new PurgeResponse(await starter.PurgeAsync(client, id, cancellationToken).ConfigureAwait(false))));
     }
 }

@@ -4,16 +4,19 @@ using PlantFunctions.Pipeline.Storage;
 
 namespace PlantFunctions.Host.Health;
 
-/// <summary>Ready when the task hub's work-item queue answers.</summary>
-internal sealed class StorageHealthCheck(TaskHub hub) : IHealthCheck
+/// <summary>Ready when the storage account answers (the models table of the task hub).</summary>
+internal sealed class StorageHealthCheck(PlantStorage storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var properties = await hub.WorkItems.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
-            return HealthCheckResult.Healthy($"storage account '{hub.Account.AccountName}', task hub '{hub.Name}'",
-                new Dictionary<string, object> { ["workItems"] = properties.Value.ApproximateMessagesCount });
+            await foreach (var _ in storage.Models.QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
+            {
+                break;
+            }
+
+            return HealthCheckResult.Healthy($"storage account '{storage.Account.AccountName}', task hub '{storage.TaskHub}'");
         }
         catch (RequestFailedException ex)
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PlantFunctions.Model.Coding;
 using PlantFunctions.Pipeline.Configuration;
+using PlantFunctions.Contracts.Models;
 using PlantFunctions.Pipeline.Hosting;
 
 namespace PlantFunctions.Pipeline.Coding;
@@ -154,6 +155,8 @@ public sealed partial class CoderCache(
     {
         await Task.Yield();   // never load under the caller's lock
         var loader = services.GetService<INoteCoderLoader>() ?? throw new InvalidOperationException(PlantModelRegistration.MissingLoaderMessage);
+        using var span = Telemetry.PlantTelemetry.Source.StartActivity("LoadModel");
+        span?.SetTag("plant.model_version", model.Version);
         var started = time.GetTimestamp();
         var content = await registry.DownloadAsync(model.Blob).ConfigureAwait(false);
         var coder = await inference.RunAsync(() =>
@@ -161,7 +164,9 @@ public sealed partial class CoderCache(
             using var stream = content.ToStream();
             return loader.Load(stream);
         }).ConfigureAwait(false);
-        LogLoaded(logger, model.Name, model.Version, content.ToMemory().Length, time.GetElapsedTime(started).TotalSeconds);
+        double seconds = time.GetElapsedTime(started).TotalSeconds;
+        Telemetry.PlantTelemetry.ModelLoaded(model.Version, seconds);
+        LogLoaded(logger, model.Name, model.Version, content.ToMemory().Length, seconds);
         return coder;
     }
 

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using PlantFunctions.Pipeline.Configuration;
-using PlantFunctions.Pipeline.Orchestration;
+using PlantFunctions.Pipeline.Requests;
+using PlantFunctions.Contracts;
+using PlantFunctions.Contracts.Models;
 using PlantFunctions.Pipeline.Storage;
 
 namespace PlantFunctions.Pipeline.Coding;
@@ -11,21 +13,31 @@ namespace PlantFunctions.Pipeline.Coding;
 /// Model versions: files under <c>models/{name}/{version}/</c> (<c>model.bin</c> and <c>metrics.json</c>) and rows in
 /// <c>{Hub}Models</c>, with one active version per name. The first version registered under a name becomes active.
 /// </summary>
-public sealed class ModelRegistry(TaskHub hub, TimeProvider time)
+public sealed class ModelRegistry(PlantStorage hub, TimeProvider time)
 {
     private const string ActiveRowKey = "active";
 
-    /// <summary>Registers (or re-registers) a version; activates it when asked or when the name has no active version.</summary>
+    /// <summary>
+    /// Registers the model a training job produced as version <paramref name="version"/>, once: the file is uploaded
+    /// If-None-Match, so a retried registration of the same job finds its own version and returns it; a version that
+    /// another job or an upload registered is a conflict. Activates it when asked or when the name has no active version.
+    /// </summary>
     public async Task<ModelVersionInfo> RegisterAsync(string name, string version, BinaryData modelFile, IReadOnlyDictionary<string, double> metrics,
         string? trainingJobId = null, bool activate = false, CancellationToken cancellationToken = default)
     {
-        if (!NameRules.IsValidModelName(name, out string? reason) || !NameRules.IsValidId(version, "model version", out reason))
+        ArgumentNullException.ThrowIfNull(modelFile);
+        CheckNames(name, version);
+        var blob = hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin");
+        if (!await blob.UploadIfAbsentAsync(modelFile, "application/octet-stream", cancellationToken).ConfigureAwait(false))
         {
-            throw new PlantRequestException(PlantRequestError.Invalid, reason!);
+            var existing = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+            if (existing is not null && !string.Equals(existing.TrainingJobId, trainingJobId, StringComparison.Ordinal))
+            {
+                throw new PlantRequestException(PlantRequestError.Conflict,
+                    $"model '{name}' already has a version '{version}' from {(existing.TrainingJobId is null ? "an upload" : $"training job '{existing.TrainingJobId}'")}");
+            }
         }
 
-        string folder = $"{name}/{version}/";
-        await hub.ModelFiles.GetBlobClient(folder + "model.bin").UploadAsync(modelFile, overwrite: true, cancellationToken).ConfigureAwait(false);
         return await RecordAsync(name, version, modelFile.ToMemory().Length, metrics, trainingJobId, activate, cancellationToken).ConfigureAwait(false);
     }
 
@@ -36,11 +48,8 @@ public sealed class ModelRegistry(TaskHub hub, TimeProvider time)
     public async Task<ModelVersionInfo> RegisterNewAsync(string name, string version, Stream modelFile, IReadOnlyDictionary<string, double> metrics,
         bool activate = false, CancellationToken cancellationToken = default)
     {
-        if (!NameRules.IsValidModelName(name, out string? reason) || !NameRules.IsValidId(version, "model version", out reason))
-        {
-            throw new PlantRequestException(PlantRequestError.Invalid, reason!);
-        }
-
+        ArgumentNullException.ThrowIfNull(modelFile);
+        CheckNames(name, version);
         long size = modelFile.Length - modelFile.Position;
         try
         {
@@ -50,12 +59,34 @@ public sealed class ModelRegistry(TaskHub hub, TimeProvider time)
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            throw new PlantRequestException(PlantRequestError.Conflict,
-                $"model '{name}' already has a version '{version}'; versions cannot be replaced, upload the file under a new version");
+            throw VersionExists(name, version);
         }
 
         return await RecordAsync(name, version, size, metrics, null, activate, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Refuses bad names and versions that exist, before anything is uploaded.</summary>
+    /// <exception cref="PlantRequestException">Invalid name or version (400), or an existing version (409).</exception>
+    public async Task CheckNewVersionAsync(string name, string version, CancellationToken cancellationToken = default)
+    {
+        CheckNames(name, version);
+        if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is not null
+            || await hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin").ExistsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw VersionExists(name, version);
+        }
+    }
+
+    private static void CheckNames(string name, string version)
+    {
+        if (!NameRules.IsValidModelName(name, out string? reason) || !NameRules.IsValidId(version, "model version", out reason))
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid, reason!);
+        }
+    }
+
+    private static PlantRequestException VersionExists(string name, string version) => new(PlantRequestError.Conflict,
+        $"model '{name}' already has a version '{version}'; versions cannot be replaced, upload the file under a new version");
 
     private async Task<ModelVersionInfo> RecordAsync(string name, string version, long size, IReadOnlyDictionary<string, double> metrics,
         string? trainingJobId, bool activate, CancellationToken cancellationToken)
@@ -63,7 +94,7 @@ public sealed class ModelRegistry(TaskHub hub, TimeProvider time)
         string folder = $"{name}/{version}/";
         var now = time.GetUtcNow();
         var document = new { name, version, trainingJobId, createdTime = now, sizeBytes = size, metrics };
-        await hub.ModelFiles.GetBlobClient(folder + "metrics.json").UploadAsync(PlantJson.ToBinary(document, indented: true), overwrite: true, cancellationToken).ConfigureAwait(false);
+        await hub.ModelFiles.GetBlobClient(folder + "metrics.json").UploadAsync(new BinaryData(PlantJson.ToUtf8Bytes(document, indented: true)), overwrite: true, cancellationToken).ConfigureAwait(false);
         var row = new ModelVersionEntity
         {
             PartitionKey = name,

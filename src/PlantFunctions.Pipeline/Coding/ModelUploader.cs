@@ -1,8 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using PlantFunctions.Model.Coding;
-using PlantFunctions.Pipeline.Configuration;
 using PlantFunctions.Pipeline.Hosting;
-using PlantFunctions.Pipeline.Orchestration;
+using PlantFunctions.Pipeline.Requests;
+using PlantFunctions.Contracts.Models;
 
 namespace PlantFunctions.Pipeline.Coding;
 
@@ -20,21 +20,10 @@ public sealed class ModelUploader(ModelRegistry registry, InferenceThread infere
     /// <exception cref="PlantRequestException">Invalid names or file (400), or an existing version (409).</exception>
     public async Task<ModelVersionInfo> UploadAsync(string name, string version, Stream modelFile, bool activate, CancellationToken cancellationToken = default)
     {
-        if (!NameRules.IsValidModelName(name, out string? reason) || !NameRules.IsValidId(version, "model version", out reason))
-        {
-            throw new PlantRequestException(PlantRequestError.Invalid, reason!);
-        }
-
+        await registry.CheckNewVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (modelFile.Length == 0)
         {
             throw new PlantRequestException(PlantRequestError.Invalid, "the model file is empty: send the file that plant train wrote as the request body");
-        }
-
-        var existing = await registry.ListAsync(name, cancellationToken).ConfigureAwait(false);
-        if (existing.Any(v => v.Version == version))
-        {
-            throw new PlantRequestException(PlantRequestError.Conflict,
-                $"model '{name}' already has a version '{version}'; versions cannot be replaced, upload the file under a new version");
         }
 
         var loader = services.GetService<INoteCoderLoader>()

@@ -2,17 +2,11 @@ using System.ComponentModel.DataAnnotations;
 
 namespace PlantFunctions.Pipeline.Configuration;
 
-/// <summary>The top-level <c>Plant</c> settings: which loops run, on which device, under which task hub and model name.</summary>
-public sealed class PlantOptions : IValidatableObject
+/// <summary>The top-level <c>Plant</c> settings: the device, the task hub and the model name.</summary>
+public sealed class PlantOptions
 {
     /// <summary>Configuration section.</summary>
     public const string SectionName = "Plant";
-
-    /// <summary>
-    /// Comma-separated roles: api, coordinator, worker, trainer. Default "api,worker,trainer" (everything). Empty runs
-    /// no loops (only /api/health answers).
-    /// </summary>
-    public string? Roles { get; set; } = "api,worker,trainer";
 
     /// <summary>Torch device for coding and training: cpu, cuda or auto. Default auto.</summary>
     [Required]
@@ -28,9 +22,10 @@ public sealed class PlantOptions : IValidatableObject
     public int Threads { get; set; }
 
     /// <summary>
-    /// Prefix of the queue and table names (lower-case letters and digits, starting with a letter). Default "plant":
-    /// queues plant-workitems, plant-workitems-poison, plant-control, plant-training; tables PlantBatches, PlantShards,
-    /// PlantTrainingJobs, PlantModels. Tests use a unique task hub each for isolation on one storage account.
+    /// The Durable Task hub (lower-case letters and digits, starting with a letter; Durable Functions' rule for Azure
+    /// Storage task hubs). Default "plant": the engine's queues <c>plant-control-NN</c> and <c>plant-workitems</c>, tables
+    /// <c>PlantHistory</c> and <c>PlantInstances</c>, containers <c>plant-leases</c> and <c>plant-largemessages</c>; and the
+    /// service's model registry table <c>PlantModels</c>. Tests use a unique hub each for isolation on one account.
     /// </summary>
     [Required]
     [RegularExpression("^[a-z][a-z0-9]{2,40}$", ErrorMessage = "Plant:TaskHub must be 3-41 lower-case letters and digits, starting with a letter")]
@@ -40,18 +35,4 @@ public sealed class PlantOptions : IValidatableObject
     [Required]
     [RegularExpression(NameRules.ModelNamePattern, ErrorMessage = "Plant:ModelName must be 1-63 letters, digits, '-', '_' or '.', starting with a letter or digit")]
     public string ModelName { get; set; } = "codiesp-dx";
-
-    /// <summary>The parsed <see cref="Roles"/>.</summary>
-    public PlantRoles ParsedRoles => PlantRolesParser.TryParse(Roles, out var roles, out _) ? roles : PlantRoles.None;
-
-    /// <inheritdoc />
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (!PlantRolesParser.TryParse(Roles, out _, out string? unknown))
-        {
-            yield return new ValidationResult(
-                $"Plant:Roles has an unknown role '{unknown}'; use a comma-separated list of {string.Join(", ", PlantRolesParser.Names)}",
-                [nameof(Roles)]);
-        }
-    }
 }

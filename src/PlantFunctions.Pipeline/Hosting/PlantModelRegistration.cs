@@ -12,22 +12,22 @@ namespace PlantFunctions.Pipeline.Hosting;
 /// THE place where the production host and <c>plant serve</c> get the model: the PLANT
 /// <see cref="PlantFunctions.Model.Coding.INoteCoderLoader"/> (workers) and
 /// <see cref="PlantFunctions.Model.Training.IModelTrainer"/> (trainers), both on the device named by
-/// <c>Plant:Device</c>. A host composed without this call (tests with doubles) refuses the worker and trainer roles
+/// <c>Plant:Device</c>. A host composed without this call (tests with doubles) fails the activities that need a model
 /// with <see cref="MissingLoaderMessage"/> or <see cref="MissingTrainerMessage"/>: no stand-in model is ever served.
 /// </summary>
 public static class PlantModelRegistration
 {
     /// <summary>Why a worker cannot start without a loader.</summary>
     public const string MissingLoaderMessage =
-        "No INoteCoderLoader is registered, so this process cannot code notes (Plant:Roles includes 'worker'). " +
+        "No INoteCoderLoader is registered, so this process cannot code notes. " +
         "The PLANT model is registered in PlantModelRegistration.AddPlantModel (src/PlantFunctions.Pipeline/Hosting/PlantModelRegistration.cs); " +
-        "until the model layer provides it, run processes without the worker role (Plant:Roles=api).";
+        "a host that runs activities must call it.";
 
     /// <summary>Why a trainer cannot start without a model trainer.</summary>
     public const string MissingTrainerMessage =
-        "No IModelTrainer is registered, so this process cannot train models (Plant:Roles includes 'trainer'). " +
+        "No IModelTrainer is registered, so this process cannot train models. " +
         "The PLANT trainer is registered in PlantModelRegistration.AddPlantModel (src/PlantFunctions.Pipeline/Hosting/PlantModelRegistration.cs); " +
-        "until the model layer provides it, run processes without the trainer role.";
+        "a host that runs activities must call it.";
 
     /// <summary>Registers the PLANT coder loader and trainer.</summary>
     public static IServiceCollection AddPlantModel(this IServiceCollection services)

@@ -2,7 +2,6 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 
 namespace PlantFunctions.Pipeline.Storage;
@@ -21,24 +20,31 @@ public sealed class StorageAccount
     /// <summary>Creates the clients from a connection string.</summary>
     public StorageAccount(string connectionString)
     {
+        ConnectionString = connectionString;
         Blobs = new BlobServiceClient(connectionString, BlobOptions());
-        Queues = new QueueServiceClient(connectionString, QueueOptions());
-        Tables = new TableServiceClient(connectionString);
+        Tables = new TableServiceClient(connectionString, TableOptions());
     }
 
     /// <summary>Creates the clients from service URIs and a token credential (managed identity in Azure).</summary>
     public StorageAccount(Uri blobUri, Uri queueUri, Uri tableUri, TokenCredential credential)
     {
+        Credential = credential;
+        QueueUri = queueUri;
         Blobs = new BlobServiceClient(blobUri, credential, BlobOptions());
-        Queues = new QueueServiceClient(queueUri, credential, QueueOptions());
-        Tables = new TableServiceClient(tableUri, credential);
+        Tables = new TableServiceClient(tableUri, credential, TableOptions());
     }
 
     /// <summary>Blob service client.</summary>
     public BlobServiceClient Blobs { get; }
 
-    /// <summary>Queue service client.</summary>
-    public QueueServiceClient Queues { get; }
+    /// <summary>The connection string, when the account was configured with one.</summary>
+    public string? ConnectionString { get; }
+
+    /// <summary>The identity, when the account was configured by service URIs (managed identity).</summary>
+    public TokenCredential? Credential { get; }
+
+    /// <summary>The queue endpoint, when the account was configured by service URIs (the Durable Task engine uses queues).</summary>
+    public Uri? QueueUri { get; }
 
     /// <summary>Table service client.</summary>
     public TableServiceClient Tables { get; }
@@ -79,11 +85,31 @@ public sealed class StorageAccount
         : !string.IsNullOrWhiteSpace(account) ? new Uri($"https://{account}.{service}.core.windows.net")
         : null;
 
-    // Pinned so the same build talks to Azure and to Azurite 3.37 (which rejects the SDK's newer default version).
-    private static BlobClientOptions BlobOptions() => new(BlobClientOptions.ServiceVersion.V2026_06_06);
-
-    private static QueueClientOptions QueueOptions() => new(QueueClientOptions.ServiceVersion.V2026_06_06)
+    /// <summary>
+    /// How long transient storage failures (503 server busy, 500, timeouts, dropped connections) are retried inside one
+    /// call before it fails: 8 retries, exponential from 0.5 s, at most 8 s apart, about 40 s in all. A storage
+    /// hiccup therefore does not use up an activity's attempts (the Azure SDK's default gives up after about 6 s).
+    /// </summary>
+    internal static void ConfigureRetry(Azure.Core.ClientOptions options)
     {
-        MessageEncoding = QueueMessageEncoding.None,
-    };
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        options.Retry.MaxRetries = 8;
+        options.Retry.Delay = TimeSpan.FromSeconds(0.5);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(8);
+    }
+
+    // Pinned so the same build talks to Azure and to Azurite 3.37 (which rejects the SDK's newer default version).
+    private static BlobClientOptions BlobOptions()
+    {
+        var options = new BlobClientOptions(BlobClientOptions.ServiceVersion.V2026_06_06);
+        ConfigureRetry(options);
+        return options;
+    }
+
+    private static TableClientOptions TableOptions()
+    {
+        var options = new TableClientOptions();
+        ConfigureRetry(options);
+        return options;
+    }
 }

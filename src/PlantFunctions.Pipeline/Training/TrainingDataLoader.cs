@@ -2,16 +2,46 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Notes;
+using PlantFunctions.Contracts.Training;
 using PlantFunctions.Pipeline.Storage;
 using ModelTrainingOptions = PlantFunctions.Model.Training.TrainingOptions;
 using ModelTrainingRequest = PlantFunctions.Model.Training.TrainingRequest;
 
 namespace PlantFunctions.Pipeline.Training;
 
-/// <summary>Turns a training-job request into the model layer's training request: notes read strictly from the training container.</summary>
-internal sealed class TrainingDataLoader(TaskHub hub)
+/// <summary>
+/// Turns a training-job request into the model layer's training request: notes read strictly from the training
+/// container, the model version set to the job id. The last job's data is kept, since a job's activities come one after
+/// another to the same workers.
+/// </summary>
+public sealed class TrainingDataLoader(PlantStorage hub)
 {
-    public async Task<ModelTrainingRequest> LoadAsync(TrainingJobRequest request, CancellationToken cancellationToken)
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private (string JobId, ModelTrainingRequest Request)? last;
+
+    /// <summary>The training request of job <paramref name="jobId"/>.</summary>
+    public async Task<ModelTrainingRequest> LoadAsync(string jobId, TrainingJobRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (last is { } cached && cached.JobId == jobId)
+            {
+                return cached.Request;
+            }
+
+            var loaded = await ReadAsync(request, cancellationToken).ConfigureAwait(false) with { Version = jobId };
+            last = (jobId, loaded);
+            return loaded;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<ModelTrainingRequest> ReadAsync(TrainingJobRequest request, CancellationToken cancellationToken)
     {
         var train = await ReadNotesAsync(hub.Training, request.TrainingData!, cancellationToken).ConfigureAwait(false);
         if (train.Count == 0)

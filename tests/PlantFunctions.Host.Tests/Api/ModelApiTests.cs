@@ -86,7 +86,7 @@ public sealed class ModelApiTests(AzuriteFixture azurite)
         byte[] second = Encoding.UTF8.GetBytes($$"""{"kind":"fake","name":"b","version":"v2","padding":"different"}""");
 
         var responses = await Task.WhenAll(PutAsync(host.Client, $"{Versions}/v2", first), PutAsync(host.Client, $"{Versions}/v2", second));
-        var stored = (await host.Get<PlantFunctions.Pipeline.Storage.TaskHub>().ModelFiles.GetBlobClient($"{PlantTestSettings.ModelName}/v2/model.bin").DownloadContentAsync()).Value.Content.ToArray();
+        var stored = (await host.Get<PlantFunctions.Pipeline.Storage.PlantStorage>().ModelFiles.GetBlobClient($"{PlantTestSettings.ModelName}/v2/model.bin").DownloadContentAsync()).Value.Content.ToArray();
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
         Assert.True(stored.SequenceEqual(first) || stored.SequenceEqual(second));

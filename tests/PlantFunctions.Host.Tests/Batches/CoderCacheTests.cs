@@ -1,5 +1,6 @@
 using PlantFunctions.Model.Coding;
 using PlantFunctions.Model.Notes;
+using PlantFunctions.Contracts.Models;
 using PlantFunctions.Pipeline.Coding;
 using PlantFunctions.Testing;
 using PlantFunctions.Testing.Fakes;

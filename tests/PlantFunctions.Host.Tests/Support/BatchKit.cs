@@ -1,8 +1,11 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Microsoft.DurableTask.Client;
+using PlantFunctions.Contracts;
+using PlantFunctions.Contracts.Batches;
+using PlantFunctions.Contracts.Client;
+using PlantFunctions.Contracts.Instances;
 using PlantFunctions.Pipeline.Batches;
 using PlantFunctions.Pipeline.Coding;
 using PlantFunctions.Pipeline.Storage;
@@ -14,7 +17,9 @@ namespace PlantFunctions.Host.Tests.Support;
 /// <summary>Arrange/act/assert helpers for batches against a test host.</summary>
 internal static class BatchKit
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    public static PlantApiClient Api(TestPlantHost host) => new(host.Client, null);
 
     public static async Task RegisterModelAsync(TestPlantHost host, string version = "v1") =>
         await host.Get<ModelRegistry>().RegisterAsync(PlantTestSettings.ModelName, version, FakeModelFile.Create(PlantTestSettings.ModelName, version),
@@ -22,38 +27,25 @@ internal static class BatchKit
 
     public static async Task UploadAsync(TestPlantHost host, string prefix, params (string Name, string Content)[] files)
     {
-        var notes = host.Get<TaskHub>().Notes;
+        var notes = host.Get<PlantStorage>().Notes;
         foreach (var (name, content) in files)
         {
             await notes.GetBlobClient(prefix + name).UploadAsync(BinaryData.FromString(content), overwrite: true);
         }
     }
 
-    public static async Task<JsonElement> StartAsync(TestPlantHost host, object request)
-    {
-        using var response = await host.Client.PostAsJsonAsync("/api/batches", request);
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"expected 202, got {(int)response.StatusCode}: {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
+    public static Task<CheckStatusPayload> StartAsync(TestPlantHost host, BatchStartRequest request) => Api(host).StartBatchAsync(request);
 
-    public static async Task<JsonElement> StatusAsync(HttpClient client, string batchId)
-    {
-        using var response = await client.GetAsync(new Uri($"/api/batches/{batchId}", UriKind.Relative));
-        string body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted, $"status of {batchId}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    public static Task<JsonElement> WaitForAsync(HttpClient client, string batchId, Func<string>? diagnostics = null, params string[] statuses) =>
-        Poll.ForAsync(() => StatusAsync(client, batchId), s => statuses.Contains(s.GetProperty("runtimeStatus").GetString()), Timeout,
-            $"batch {batchId} to reach {string.Join(" or ", statuses)}", diagnostics);
+    public static Task<InstanceStatus> WaitForEndAsync(TestPlantHost host, string batchId, Func<string>? diagnostics = null) =>
+        Poll.ForAsync(() => Api(host).GetBatchAsync(batchId), s => s is not null && s.RuntimeStatus.IsTerminal(), Timeout,
+            $"batch {batchId} to finish", diagnostics)!;
 
     /// <summary>Every record of every shard result blob of a batch.</summary>
     public static async Task<List<JsonElement>> ReadResultsAsync(BlobContainerClient results, string batchId)
     {
         var records = new List<JsonElement>();
-        await foreach (var blob in results.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, batchId + "/shard-", CancellationToken.None))
+        await foreach (var blob in results.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None,
+                           BatchPaths.ShardResultsPrefix(batchId), CancellationToken.None))
         {
             var content = (await results.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content;
             foreach (string line in Encoding.UTF8.GetString(content.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -76,4 +68,7 @@ internal static class BatchKit
         Assert.Equal(expected, records.Count);
         return records.ToDictionary(r => r.GetProperty("source").GetString()!);
     }
+
+    /// <summary>The engine's client in the host.</summary>
+    public static DurableTaskClient Client(TestPlantHost host) => host.Get<DurableTaskClient>();
 }

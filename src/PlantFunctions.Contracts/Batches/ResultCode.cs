@@ -1,0 +1,8 @@
+namespace PlantFunctions.Contracts.Batches;
+
+/// <summary>One assigned code in a result record.</summary>
+/// <param name="Code">ICD code.</param>
+/// <param name="Description">Code description.</param>
+/// <param name="Probability">Model probability.</param>
+/// <param name="Evidence">Supporting words.</param>
+public sealed record ResultCode(string Code, string Description, float Probability, IReadOnlyList<ResultEvidence> Evidence);

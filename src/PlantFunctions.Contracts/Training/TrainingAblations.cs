@@ -1,0 +1,16 @@
+namespace PlantFunctions.Contracts.Training;
+
+/// <summary>The paper's ablation switches; a switch left out stays on (full PLANT).</summary>
+/// <param name="StaticAttention">Static planted attention S (mutual information).</param>
+/// <param name="PlantedAttention">Differentiable planted attention P (ranker).</param>
+/// <param name="Inattention">Top-k inattention before the softmax.</param>
+/// <param name="Stateful">LSTM state carried across chunks.</param>
+/// <param name="DiscriminativeLearningRates">Per-group learning rates.</param>
+/// <param name="GradualUnfreezing">Gradual unfreezing.</param>
+public sealed record TrainingAblations(
+    bool? StaticAttention = null,
+    bool? PlantedAttention = null,
+    bool? Inattention = null,
+    bool? Stateful = null,
+    bool? DiscriminativeLearningRates = null,
+    bool? GradualUnfreezing = null);

@@ -1,0 +1,26 @@
+namespace PlantFunctions.Contracts.Training;
+
+/// <summary>A request to train a model version from coded notes in the training container.</summary>
+/// <param name="TrainingData">Prefix of the coded training note files (JSON Lines or CSV with codes) in the training container.</param>
+/// <param name="ValidationData">Prefix of validation notes; split off the training notes when absent.</param>
+/// <param name="UnlabelledData">Prefix of extra notes for language-model fine-tuning.</param>
+/// <param name="LabelSet">Code description table (ICD-10-CM categories CSV or code TAB description TSV) in the training container.</param>
+/// <param name="Preset">Size preset: tiny, cpu or paper. Default cpu.</param>
+/// <param name="Epochs">Epochs per stage.</param>
+/// <param name="Ablations">Ablation switches.</param>
+/// <param name="Seed">Seed. Default 42.</param>
+/// <param name="ModelName">Name to register under; <c>Plant:ModelName</c> when absent.</param>
+/// <param name="JobId">Id to use (idempotent); generated when absent.</param>
+/// <param name="Activate">Make the new version the active one (the first version of a name always becomes active).</param>
+public sealed record TrainingJobRequest(
+    string? TrainingData,
+    string? ValidationData = null,
+    string? UnlabelledData = null,
+    string? LabelSet = null,
+    string? Preset = null,
+    TrainingEpochs? Epochs = null,
+    TrainingAblations? Ablations = null,
+    int? Seed = null,
+    string? ModelName = null,
+    string? JobId = null,
+    bool? Activate = null);

@@ -1,8 +1,0 @@
-namespace PlantFunctions.Pipeline.Orchestration;
-
-/// <summary>A request the service refuses, with a reason a user can act on.</summary>
-public sealed class PlantRequestException(PlantRequestError error, string message) : Exception(message)
-{
-    /// <summary>What kind of refusal.</summary>
-    public PlantRequestError Error { get; } = error;
-}

@@ -1,0 +1,46 @@
+using Microsoft.DurableTask;
+using PlantFunctions.Contracts.Training;
+
+namespace PlantFunctions.Pipeline.Training;
+
+/// <summary>
+/// Trains a model: the stages in order (language model, priors, ranker, classifier), each as <c>TrainStage</c>
+/// activities that resume from the job's blob checkpoint and return at an epoch end after a slice of time, so a
+/// retried, redelivered or restarted activity continues where the last checkpoint left off and the custom status shows
+/// stage, epoch, loss, validation metrics and time left as the job goes. Then <c>RegisterModel</c> registers exactly
+/// one model version, named after the instance id. Deterministic: no I/O, no clock.
+/// </summary>
+[DurableTask(TaskNames.TrainModel)]
+public sealed class TrainModelOrchestrator : TaskOrchestrator<TrainModelInput, TrainingJobOutput>
+{
+    /// <summary>The stages, in order.</summary>
+    public static readonly IReadOnlyList<string> Stages = ["LanguageModel", "Priors", "Ranker", "Classifier"];
+
+    /// <inheritdoc />
+    public override async Task<TrainingJobOutput> RunAsync(TaskOrchestrationContext context, TrainModelInput input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(input.MaxAttempts, input.RetryDelay, 2.0));
+        int slices = 0;
+        bool resumed = false;
+        IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();
+        foreach (string stage in Stages)
+        {
+            context.SetCustomStatus(new TrainingProgressStatus(stage, 0, 0, null, null, null, slices, resumed));
+            TrainStageResult step;
+            do
+            {
+                step = await context.CallActivityAsync<TrainStageResult>(TaskNames.TrainStage, new TrainStageRequest(input, stage), retry);
+                slices++;
+                resumed |= step.Resumed;
+                context.SetCustomStatus(new TrainingProgressStatus(step.Stage, step.Epoch, step.Epochs, step.Loss, step.Metrics, step.EtaSeconds, slices, resumed));
+            }
+            while (!step.Done);
+            metrics = step.Metrics ?? metrics;
+        }
+
+        context.SetCustomStatus(new TrainingProgressStatus("Registering", 0, 0, null, metrics, 0, slices, resumed));
+        return await context.CallActivityAsync<TrainingJobOutput>(TaskNames.RegisterModel, new RegisterModelRequest(input, metrics), retry);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PlantFunctions.Model.Runtime;
+using PlantFunctions.Model.Training;
+using PlantFunctions.Pipeline.Configuration;
+using PlantFunctions.Pipeline.Hosting;
+using PlantFunctions.Pipeline.Storage;
+using PlantFunctions.Pipeline.Telemetry;
+
+namespace PlantFunctions.Pipeline.Training;
+
+/// <summary>
+/// Works on one stage of a training job: takes the lease on the job's checkpoint, loads the training data, resumes the
+/// stage from the checkpoint on a thread of its own, and returns at the first epoch end after the job's slice of time
+/// (or when the stage is done), checkpointing after every epoch. When the classifier stage is done the model file is
+/// written next to the checkpoint for <c>RegisterModel</c>. A terminated job's stop marker ends the slice early.
+/// </summary>
+[DurableTask(TaskNames.TrainStage)]
+public sealed partial class TrainStageActivity(
+    IServiceProvider services,
+    PlantStorage storage,
+    TrainingDataLoader data,
+    TimeProvider time,
+    IOptions<PlantOptions> plant,
+    IOptions<TrainingJobOptions> options,
+    ILogger<TrainStageActivity> logger) : TaskActivity<TrainStageRequest, TrainStageResult>
+{
+    /// <inheritdoc />
+    public override async Task<TrainStageResult> RunAsync(TaskActivityContext context, TrainStageRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var job = input.Job;
+        var stage = Enum.Parse<TrainingPhase>(input.Stage);
+        var trainer = services.GetService<IModelTrainer>() ?? throw new InvalidOperationException(PlantModelRegistration.MissingTrainerMessage);
+        using var span = PlantTelemetry.Source.StartActivity("TrainStage");
+        span?.SetTag("plant.job", job.JobId);
+        span?.SetTag("plant.stage", input.Stage);
+        PlantTelemetry.TrainingSlice(input.Stage);
+
+        var stop = storage.Training.GetBlobClient(TrainingJobPaths.StopMarker(job.JobId));
+        await using var checkpoints = await BlobTrainingCheckpoints.AcquireAsync(storage.Training.GetBlobClient(TrainingJobPaths.Checkpoint(job.JobId)),
+            options.Value.LeaseDuration, time, async () => (await stop.ExistsAsync().ConfigureAwait(false)).Value, CancellationToken.None).ConfigureAwait(false);
+        if ((await stop.ExistsAsync().ConfigureAwait(false)).Value)
+        {
+            throw new OperationCanceledException($"training job '{job.JobId}' was terminated");
+        }
+
+        var request = await data.LoadAsync(job.JobId, job.Request, CancellationToken.None).ConfigureAwait(false);
+        var progress = new LatestProgress();
+        var clock = Stopwatch.StartNew();
+        int threads = plant.Value.Threads;
+        LogStage(logger, job.JobId, input.Stage, Environment.ProcessId);
+        var outcome = await Task.Factory.StartNew(() =>
+            {
+                if (threads > 0)
+                {
+                    TorchRuntime.UseThreads(threads);
+                }
+
+                return trainer.TrainStage(request, stage, checkpoints, progress, () => clock.Elapsed >= job.SliceDuration, checkpoints.Lost);
+            },
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+
+        if (outcome.Result is { } result)
+        {
+            await storage.Training.GetBlobClient(TrainingJobPaths.ModelFile(job.JobId)).UploadAsync(new BinaryData(result.ModelFile), overwrite: true).ConfigureAwait(false);
+        }
+
+        var last = outcome.Last ?? progress.Latest;
+        LogSlice(logger, job.JobId, input.Stage, outcome.Done, last?.Epoch ?? 0, clock.Elapsed.TotalSeconds);
+        return new TrainStageResult(input.Stage, outcome.Done, last?.Epoch ?? 0, last?.Epochs ?? 0, last is { Loss: var loss } && double.IsFinite(loss) ? loss : null,
+            outcome.Result?.Metrics ?? last?.Metrics, outcome.Done ? 0 : last?.Remaining?.TotalSeconds, outcome.Resumed);
+    }
+
+    /// <summary>Keeps the newest progress report of the training thread.</summary>
+    private sealed class LatestProgress : IProgress<TrainingProgress>
+    {
+        private TrainingProgress? latest;
+
+        public TrainingProgress? Latest => Volatile.Read(ref latest);
+
+        public void Report(TrainingProgress value) => Volatile.Write(ref latest, value);
+    }
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Training job {JobId}: stage {Stage} in process {ProcessId}")]
+    private static partial void LogStage(ILogger logger, string jobId, string stage, int processId);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Training job {JobId}: stage {Stage} slice ended (done: {Done}, epoch {Epoch}) after {Seconds:F1} s")]
+    private static partial void LogSlice(ILogger logger, string jobId, string stage, bool done, int epoch, double seconds);
+}
