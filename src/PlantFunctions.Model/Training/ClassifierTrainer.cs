@@ -28,10 +28,15 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
     /// <summary>The validation score early stopping maximises.</summary>
     public const string SelectionMetric = "MAP";
 
-    /// <summary>Trains (or resumes from <paramref name="resume"/>) and leaves the best weights in <paramref name="model"/>.</summary>
-    public Outcome Train(PlantClassifier model, IReadOnlyList<EncodedNote> train, IReadOnlyList<EncodedNote> validation,
+    /// <summary>
+    /// Trains (or resumes from <paramref name="resume"/>) and leaves the best weights in <paramref name="model"/>. After
+    /// an epoch's <paramref name="epochDone"/>, when another epoch would follow and <paramref name="yieldAtEpochEnd"/>
+    /// returns <c>true</c>, stops and returns <c>null</c>: resuming from that epoch's checkpoint continues exactly.
+    /// </summary>
+    public Outcome? Train(PlantClassifier model, IReadOnlyList<EncodedNote> train, IReadOnlyList<EncodedNote> validation,
         StaticAttention? staticAttention, Checkpoint? resume, Action<Checkpoint>? epochDone,
-        Action<EpochResult>? progress, Action<int, int, double>? stepDone, CancellationToken cancellationToken = default)
+        Action<EpochResult>? progress, Action<int, int, double>? stepDone, Func<bool>? yieldAtEpochEnd = null,
+        CancellationToken cancellationToken = default)
     {
         model.zero_grad(set_to_none: true);
         var groups = new ParameterGroups(model, options, switches.DiscriminativeLearningRates);
@@ -64,7 +69,8 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         // Patience starts counting once the learning rate has warmed up: a model learning from scratch (LAAT-only) can
         // look flat in its first, low-rate epochs.
         int warmupEpochs = (int)Math.Ceiling(options.Epochs * 0.25);
-        for (int epoch = startEpoch; epoch <= options.Epochs && epoch - Math.Max(bestEpoch, warmupEpochs) <= options.Patience; epoch++)
+        bool Runs(int epoch) => epoch <= options.Epochs && epoch - Math.Max(bestEpoch, warmupEpochs) <= options.Patience;
+        for (int epoch = startEpoch; Runs(epoch); epoch++)
         {
             var clock = Stopwatch.StartNew();
             manual_seed(options.Seed + epoch);
@@ -86,6 +92,10 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
             history.Add(result);
             progress?.Invoke(result);
             epochDone?.Invoke(new Checkpoint(epoch, ZipParts.Weights(model), bestWeights!, SaveOptimizer(optimizer), bestScore, bestEpoch, [.. history]));
+            if (Runs(epoch + 1) && yieldAtEpochEnd?.Invoke() == true)
+            {
+                return null;
+            }
         }
 
         Load(model, bestWeights!);

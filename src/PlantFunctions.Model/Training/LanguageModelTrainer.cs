@@ -18,10 +18,12 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
     /// <summary>
     /// Runs the remaining epochs (from <paramref name="startEpoch"/>, with the optimizer state saved after the previous
     /// epoch when resuming), calling <paramref name="epochDone"/> after each with the optimizer state to checkpoint.
-    /// Returns the per-epoch results.
+    /// After an epoch that is not the last, stops early when <paramref name="yieldAtEpochEnd"/> returns <c>true</c> (a
+    /// later call with the next start epoch and that optimizer state continues exactly). Returns the per-epoch results.
     /// </summary>
     public IReadOnlyList<EpochResult> Train(LanguageModel model, IReadOnlyList<int[]> notes, int startEpoch = 1, byte[]? optimizerState = null,
-        Action<EpochResult, byte[]>? epochDone = null, Action<int, int, double>? stepDone = null, CancellationToken cancellationToken = default)
+        Action<EpochResult, byte[]>? epochDone = null, Action<int, int, double>? stepDone = null, Func<bool>? yieldAtEpochEnd = null,
+        CancellationToken cancellationToken = default)
     {
         var random = new Random(options.Seed);
         var order = Enumerable.Range(0, notes.Count).OrderBy(_ => random.Next()).ToArray();
@@ -96,6 +98,10 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
             }
 
             epochDone?.Invoke(result, state.ToArray());
+            if (epoch < options.Epochs && yieldAtEpochEnd?.Invoke() == true)
+            {
+                break;
+            }
         }
 
         return results;

@@ -44,6 +44,18 @@ internal sealed class ProgressReporter(IProgress<TrainingProgress> sink, Stopwat
         sink.Report(new TrainingProgress(stage, finished, total, 0, 0, loss, metrics, Remaining(finished / (double)Math.Max(1, total))));
     }
 
+    /// <summary>Reports a stage as finished: all its epochs done, nothing left.</summary>
+    internal void Finished(TrainingPhase stage, int epochs, IReadOnlyDictionary<string, double>? finalMetrics = null)
+    {
+        Enter(stage, epochs, epochs);
+        if (finalMetrics is not null)
+        {
+            metrics = finalMetrics;
+        }
+
+        sink.Report(new TrainingProgress(stage, epochs, epochs, 0, 0, double.NaN, metrics, TimeSpan.Zero));
+    }
+
     internal void Step(TrainingPhase stage, int step, int steps, double loss)
     {
         if (stage != phase)

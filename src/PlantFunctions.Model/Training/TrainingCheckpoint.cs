@@ -5,8 +5,9 @@ using PlantFunctions.Model.Serialization;
 namespace PlantFunctions.Model.Training;
 
 /// <summary>
-/// Everything a training run has finished so far, as named byte blobs in one zip: the stage reached, vocabulary and
-/// labels, language-model weights and epoch, priors, ranker weights, and the classifier's epoch checkpoint. Saved after
+/// Everything a training run has finished so far, as named byte blobs in one zip (names in
+/// <see cref="TrainingCheckpointParts"/>): the stage reached, vocabulary and labels, language-model weights and epoch,
+/// priors, ranker weights, the classifier's epoch checkpoint and, once training is done, the model file. Saved after
 /// every epoch of every stage; a resumed run skips what is done.
 /// </summary>
 public sealed class TrainingCheckpoint
@@ -46,7 +47,7 @@ public sealed class TrainingCheckpoint
         var output = new MemoryStream();
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
-            ZipParts.Write(zip, "state.json", s => s.Write(JsonSerializer.SerializeToUtf8Bytes(new State(Phase, LanguageModelEpoch), Json)));
+            ZipParts.Write(zip, TrainingCheckpointParts.State, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(new State(Phase, LanguageModelEpoch), Json)));
             foreach (var (name, bytes) in parts)
             {
                 ZipParts.Write(zip, name, s => s.Write(bytes));
@@ -67,7 +68,7 @@ public sealed class TrainingCheckpoint
             {
                 using var stream = entry.Open();
                 byte[] part = ZipParts.Bytes(stream);
-                if (entry.FullName == "state.json")
+                if (entry.FullName == TrainingCheckpointParts.State)
                 {
                     var state = JsonSerializer.Deserialize<State>(part, Json)!;
                     checkpoint.Phase = state.Phase;
