@@ -1,6 +1,8 @@
-using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using PlantFunctions.Contracts;
+using PlantFunctions.Contracts.Batches;
+using PlantFunctions.Contracts.Client;
+using PlantFunctions.Contracts.Instances;
 using PlantFunctions.Pipeline.Batches;
 using PlantFunctions.Pipeline.Storage;
 using Spectre.Console;
@@ -10,58 +12,33 @@ namespace PlantFunctions.Cli.Commands;
 /// <summary>Follows a batch's status URL with a progress bar, then prints its summary.</summary>
 internal static class BatchProgressDisplay
 {
-    public static async Task<int> FollowAsync(HttpClient http, string statusPath, StorageAccount account, IConfiguration configuration, CancellationToken cancellationToken)
+    /// <summary>Follows <paramref name="statusUri"/> to the batch's end; returns 0 when it Completed.</summary>
+    public static async Task<int> FollowAsync(PlantApiClient api, Uri statusUri, StorageAccount account, IConfiguration configuration, CancellationToken cancellationToken)
     {
-        JsonElement status = default;
+        InstanceStatus? status = null;
         await AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                var task = context.AddTask("planning", maxValue: 1);
-                while (true)
-                {
-                    using var response = await http.GetAsync(new Uri(statusPath, UriKind.Relative), cancellationToken).ConfigureAwait(false);
-                    if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted)
-                    {
-                        status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)).RootElement.Clone();
-                        var progress = status.GetProperty("customStatus");
-                        var shards = progress.GetProperty("shards");
-                        var notes = progress.GetProperty("notes");
-                        int total = shards.GetProperty("total").GetInt32();
-                        int done = shards.GetProperty("completed").GetInt32() + shards.GetProperty("failed").GetInt32();
-                        task.MaxValue = Math.Max(1, total);
-                        task.Value = done;
-                        task.Description = Markup.Escape($"{status.GetProperty("runtimeStatus").GetString()}: {done}/{total} shards, " +
-                                                         $"{notes.GetProperty("coded").GetInt32()} coded, {notes.GetProperty("failed").GetInt32()} failed of {notes.GetProperty("total").GetInt32()} notes");
-                        if (response.StatusCode == HttpStatusCode.OK)
-                        {
-                            task.Value = task.MaxValue;
-                            return;
-                        }
-                    }
-                    else if (response.StatusCode != HttpStatusCode.NotFound)
-                    {
-                        throw new HttpRequestException($"status query failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
-                    }
-
-                    await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-                }
+                var task = context.AddTask("starting", maxValue: 1);
+                status = await api.WaitForEndAsync(statusUri, s => Show(task, s), cancellationToken: cancellationToken).ConfigureAwait(false);
+                task.Value = task.MaxValue;
             }).ConfigureAwait(false);
 
-        string runtimeStatus = status.GetProperty("runtimeStatus").GetString()!;
-        var output = status.GetProperty("output");
-        var table = new Table().AddColumns("batch", Markup.Escape(status.GetProperty("instanceId").GetString()!));
-        table.AddRow("status", runtimeStatus == "Completed" ? "[green]Completed[/]" : $"[red]{Markup.Escape(runtimeStatus)}[/]");
-        if (output.TryGetProperty("error", out var error))
+        var table = new Table().AddColumns("batch", Markup.Escape(status!.InstanceId));
+        table.AddRow("status", status.RuntimeStatus == RuntimeStatus.Completed ? "[green]Completed[/]" : $"[red]{status.RuntimeStatus}[/]");
+        var output = status.ReadOutput<BatchOutput>();
+        if ((status.OutputText ?? output?.Reason) is { } reason)
         {
-            table.AddRow("reason", Markup.Escape(error.GetString() ?? ""));
+            table.AddRow("reason", Markup.Escape(reason));
         }
 
-        table.AddRow("results", Markup.Escape($"{output.GetProperty("resultsContainer").GetString()}/{output.GetProperty("resultsPrefix").GetString()}"));
-        if (output.TryGetProperty("summary", out var summaryBlob) && summaryBlob.GetString() is { } summaryName)
+        string batchId = status.InstanceId;
+        var results = account.Blobs.GetBlobContainerClient(output?.ResultsContainer ?? configuration["Plant:Containers:Results"] ?? "results");
+        table.AddRow("results", Markup.Escape($"{results.Name}/{BatchPaths.ResultsPrefix(batchId)}"));
+        var summaryContent = await results.GetBlobClient(BatchPaths.Summary(batchId)).DownloadIfExistsAsync(cancellationToken).ConfigureAwait(false);
+        if (summaryContent?.ToObjectFromJson<BatchSummary>(PlantJson.Options) is { } summary)
         {
-            var results = account.Blobs.GetBlobContainerClient(configuration["Plant:Containers:Results"] ?? "results");
-            var summary = (await results.GetBlobClient(summaryName).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToObjectFromJson<BatchSummary>(PlantJson.Options)!;
             table.AddRow("model", Markup.Escape($"{summary.ModelName} {summary.ModelVersion}"));
             table.AddRow("notes", $"{summary.NotesTotal:N0} ({summary.NotesCoded:N0} coded, {summary.NotesFailed:N0} failed)");
             table.AddRow("shards", $"{summary.ShardsTotal:N0} ({summary.ShardsCompleted:N0} completed, {summary.ShardsFailed:N0} failed)");
@@ -70,6 +47,20 @@ internal static class BatchProgressDisplay
         }
 
         AnsiConsole.Write(table);
-        return runtimeStatus == "Completed" ? 0 : 1;
+        return status.RuntimeStatus == RuntimeStatus.Completed ? 0 : 1;
+    }
+
+    private static void Show(ProgressTask task, InstanceStatus status)
+    {
+        if (status.ReadCustomStatus<BatchProgress>() is not { } progress)
+        {
+            task.Description = Markup.Escape(status.RuntimeStatus.ToString());
+            return;
+        }
+
+        int done = progress.Shards.Completed + progress.Shards.Failed;
+        task.MaxValue = Math.Max(1, progress.Shards.Total);
+        task.Value = done;
+        task.Description = Markup.Escape($"{progress.Stage}: {done}/{progress.Shards.Total} shards, {progress.Notes.Coded} coded, {progress.Notes.Failed} failed of {progress.Notes.Total} notes");
     }
 }

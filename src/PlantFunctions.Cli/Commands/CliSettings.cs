@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using PlantFunctions.Contracts.Client;
 using PlantFunctions.Pipeline.Configuration;
 
 namespace PlantFunctions.Cli.Commands;
@@ -20,10 +21,11 @@ internal static class CliSettings
     }
 
     /// <summary>
-    /// An HTTP client for the service's API: <paramref name="apiUrl"/> or <see cref="DefaultApiUrl"/>, authenticated with
-    /// <paramref name="functionKey"/> or the first of <c>Plant:Api:FunctionKeys</c>.
+    /// A client of the service's API: <paramref name="apiUrl"/> or <see cref="DefaultApiUrl"/>, authenticated with
+    /// <paramref name="functionKey"/> or the first of <c>Plant:Api:FunctionKeys</c>. The same client drives the local
+    /// host and the Azure Functions app.
     /// </summary>
-    public static HttpClient ApiClient(IConfiguration configuration, string? localSettings, string? apiUrl, string? functionKey, TimeSpan? timeout = null)
+    public static PlantApiClient ApiClient(IConfiguration configuration, string? localSettings, string? apiUrl, string? functionKey, TimeSpan? timeout = null)
     {
         string baseUrl = (apiUrl ?? DefaultApiUrl(localSettings)).TrimEnd('/');
         string? key = functionKey ?? configuration["Plant:Api:FunctionKeys"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
@@ -33,12 +35,7 @@ internal static class CliSettings
             http.Timeout = limit;
         }
 
-        if (key is not null)
-        {
-            http.DefaultRequestHeaders.Add("x-functions-key", key);
-        }
-
-        return http;
+        return new PlantApiClient(http, key);
     }
 
     /// <summary>The API's base URL when none is given: http://localhost:{Host.LocalHttpPort of local.settings.json, else 7071}.</summary>

@@ -10,7 +10,7 @@ using PlantFunctions.Host;
 using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Notes;
 using PlantFunctions.Model.Training;
-using PlantFunctions.Pipeline.Batches;
+using PlantFunctions.Contracts.Client;
 using PlantFunctions.Pipeline.Coding;
 using PlantFunctions.Pipeline.Configuration;
 using PlantFunctions.Pipeline.Hosting;
@@ -21,8 +21,9 @@ namespace PlantFunctions.Cli.Commands;
 
 /// <summary>
 /// <c>plant demo</c>: the whole product on one machine. Storage (a private Azurite unless a connection string is
-/// configured), a model trained on the bundled CodiEsp sample (or the one trained before), the host with the API and
-/// the coordinator, two worker processes, a batch of held-out sample notes run through the HTTP API, and a report:
+/// configured), a model trained on the bundled CodiEsp sample (or the one trained before), the local host with the API
+/// in this process and two worker processes running the orchestrations and activities on the Durable Task engine, a
+/// batch of held-out sample notes run through the HTTP API, and a report:
 /// notes coded, time, P@5 against the gold codes, and two notes with their codes, descriptions and evidence.
 /// </summary>
 internal static class DemoCommand
@@ -79,7 +80,7 @@ internal static class DemoCommand
             ["Plant:Device"] = settings.Device,
             ["Plant:Batches:NotesPerShard"] = "10",
             ["Plant:Batches:MarkerPollInterval"] = "00:00:01",
-            ["Plant:Workers:PollInterval"] = "00:00:00.250",
+            ["Plant:Durable:MaxQueuePollingInterval"] = "00:00:00.250",
             ["Logging:LogLevel:Default"] = "Warning",
         };
 
@@ -92,8 +93,8 @@ internal static class DemoCommand
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var registry = app.Services.GetRequiredService<ModelRegistry>();
-            var registered = await registry.RegisterAsync("codiesp-demo", "demo", new BinaryData(modelFile), new Dictionary<string, double>(), activate: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-            AnsiConsole.MarkupLine($"storage: [bold]{(configured is null ? "private Azurite (npm dependency)" : "configured AzureWebJobsStorage")}[/], task hub [bold]{hubName}[/]; host listening on [bold]{Markup.Escape(string.Join(", ", app.Urls))}[/]; model registered at models/{Markup.Escape(registered.Blob)}");
+            var registered = await registry.RegisterAsync("codiesp-demo", "demo", new BinaryData(modelFile), new Dictionary<string, double>(), null, activate: true, cancellationToken).ConfigureAwait(false);
+            AnsiConsole.MarkupLine($"storage: [bold]{(configured is null ? "private Azurite (npm dependency)" : "configured AzureWebJobsStorage")}[/], task hub [bold]{hubName}[/]; API host listening on [bold]{Markup.Escape(string.Join(", ", app.Urls))}[/]; model registered at models/{Markup.Escape(registered.Blob)}");
 
             // The workers share this machine: each gets its share of the cores (libtorch would otherwise give every process
             // a thread per core, and the oversubscribed processes slow each other down).
@@ -105,14 +106,13 @@ internal static class DemoCommand
             try
             {
                 string batchId = $"demo-{DateTime.UtcNow:HHmmss}";
-                var hub = app.Services.GetRequiredService<TaskHub>();
-                await UploadAsync(hub, batchId, heldOut, cancellationToken).ConfigureAwait(false);
-                using var http = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-                http.DefaultRequestHeaders.Add("x-functions-key", key);
+                var storage = app.Services.GetRequiredService<PlantStorage>();
+                await UploadAsync(storage, batchId, heldOut, cancellationToken).ConfigureAwait(false);
+                var api = new PlantApiClient(new HttpClient { BaseAddress = new Uri(app.Urls.First()) }, key);
                 var batchClock = Stopwatch.StartNew();
-                var status = await DemoBatch.RunAsync(http, batchId, workerProcesses, cancellationToken).ConfigureAwait(false);
+                var status = await DemoBatch.RunAsync(api, batchId, workerProcesses, cancellationToken).ConfigureAwait(false);
                 double seconds = batchClock.Elapsed.TotalSeconds;
-                var results = await DemoBatch.ReadResultsAsync(hub, batchId, cancellationToken).ConfigureAwait(false);
+                var results = await DemoBatch.ReadResultsAsync(storage, batchId, cancellationToken).ConfigureAwait(false);
                 DemoReport.Print(status, results, heldOut, seconds, clock.Elapsed);
                 return status == "Completed" ? 0 : 1;
             }
@@ -169,7 +169,7 @@ internal static class DemoCommand
         return await AzuriteEmulator.StartAsync(Directory.Exists(repository) ? repository : null, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task UploadAsync(TaskHub hub, string batchId, IReadOnlyList<ClinicalNote> notes, CancellationToken cancellationToken)
+    private static async Task UploadAsync(PlantStorage storage, string batchId, IReadOnlyList<ClinicalNote> notes, CancellationToken cancellationToken)
     {
         var lines = new StringBuilder();
         foreach (var note in notes)
@@ -177,7 +177,7 @@ internal static class DemoCommand
             lines.Append(JsonSerializer.Serialize(new { id = note.Id, text = note.Text })).Append('\n');
         }
 
-        await hub.Notes.GetBlobClient($"{batchId}/held-out.jsonl").UploadAsync(BinaryData.FromString(lines.ToString()), overwrite: true, cancellationToken).ConfigureAwait(false);
+        await storage.Notes.GetBlobClient($"{batchId}/held-out.jsonl").UploadAsync(BinaryData.FromString(lines.ToString()), overwrite: true, cancellationToken).ConfigureAwait(false);
     }
 
     private sealed record DemoSettings(string ModelPath, int Workers, int Notes, string Preset, int LanguageModelEpochs, int Epochs, string Device);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using PlantFunctions.Model.Notes;
-using PlantFunctions.Pipeline.Batches;
+using PlantFunctions.Contracts.Batches;
 using Spectre.Console;
 
 namespace PlantFunctions.Cli.Commands;

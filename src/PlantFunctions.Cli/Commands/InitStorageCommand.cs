@@ -1,33 +1,29 @@
 using System.CommandLine;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
-using PlantFunctions.Pipeline.Configuration;
-using PlantFunctions.Pipeline.Storage;
+using PlantFunctions.Host;
 using Spectre.Console;
 
 namespace PlantFunctions.Cli.Commands;
 
 /// <summary>
-/// <c>plant init-storage</c>: creates the queues, tables and blob containers of the configured task hub on the configured
-/// storage account (Azurite or Azure) and lists them. The service does the same when it starts; this is for preparing
-/// an account ahead of time, or checking that the configured connection works.
+/// <c>plant init-storage</c>: creates the configured task hub (the Durable Task engine's queues, tables and lease
+/// containers) and the service's blob containers and models table on the configured storage account (Azurite or
+/// Azure), and lists them. The host does the same when it starts; this prepares an account ahead of time, or checks
+/// that the configured connection works.
 /// </summary>
 internal static class InitStorageCommand
 {
     internal static Command Create()
     {
-        var command = new Command("init-storage", "Create the task hub's queues, tables and containers on the configured storage account");
+        var command = new Command("init-storage", "Create the task hub and the service's containers and table on the configured storage account");
         command.SetAction(async (_, cancellationToken) =>
         {
             var (configuration, _) = CliSettings.Load();
-            var plant = configuration.GetSection(PlantOptions.SectionName).Get<PlantOptions>() ?? new PlantOptions();
-            var containers = configuration.GetSection(ContainerOptions.SectionName).Get<ContainerOptions>() ?? new ContainerOptions();
-            var hub = new TaskHub(StorageAccount.FromConfiguration(configuration), Options.Create(plant), Options.Create(containers));
-            await hub.CreateIfMissingAsync(cancellationToken).ConfigureAwait(false);
-            AnsiConsole.MarkupLine($"task hub [bold]{Markup.Escape(hub.Name)}[/] is ready on {Markup.Escape(hub.Account.Blobs.AccountName)}:");
-            AnsiConsole.MarkupLine($"  queues     {Markup.Escape(string.Join(", ", hub.Queues.Select(q => q.Name)))}");
-            AnsiConsole.MarkupLine($"  tables     {Markup.Escape(string.Join(", ", hub.Tables.Select(t => t.Name)))}");
-            AnsiConsole.MarkupLine($"  containers {Markup.Escape(string.Join(", ", hub.Containers.Select(c => c.Name)))}");
+            var storage = await TaskHubStorage.CreateAsync(configuration, cancellationToken).ConfigureAwait(false);
+            string hub = storage.TaskHub;
+            AnsiConsole.MarkupLine($"task hub [bold]{Markup.Escape(hub)}[/] is ready on {Markup.Escape(storage.Account.AccountName)}:");
+            AnsiConsole.MarkupLine($"  engine     queues {Markup.Escape(hub)}-control-NN, {Markup.Escape(hub)}-workitems; tables {Markup.Escape(hub)}History, {Markup.Escape(hub)}Instances; containers {Markup.Escape(hub)}-leases, {Markup.Escape(hub)}-largemessages");
+            AnsiConsole.MarkupLine($"  models     table {Markup.Escape(storage.Models.Name)}");
+            AnsiConsole.MarkupLine($"  containers {Markup.Escape(string.Join(", ", storage.Containers.Select(c => c.Name)))}");
             return 0;
         });
         return command;

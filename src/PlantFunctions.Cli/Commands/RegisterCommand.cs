@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
 using PlantFunctions.Model.Artifacts;
 using Spectre.Console;
 
@@ -49,21 +48,20 @@ internal static class RegisterCommand
 
             var (configuration, localSettings) = CliSettings.Load();
             string modelName = parse.GetValue(name) ?? configuration["Plant:ModelName"] ?? "codiesp-dx";
-            using var http = CliSettings.ApiClient(configuration, localSettings, parse.GetValue(api), parse.GetValue(key), TimeSpan.FromMinutes(30));
-
+            var client = CliSettings.ApiClient(configuration, localSettings, parse.GetValue(api), parse.GetValue(key), TimeSpan.FromMinutes(30));
             await using var body = path.OpenRead();
-            using var content = new StreamContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            string route = $"api/models/{Uri.EscapeDataString(modelName)}/versions/{Uri.EscapeDataString(versionName)}{(parse.GetValue(activate) ? "?activate=true" : "")}";
-            using var response = await http.PutAsync(new Uri(route, UriKind.Relative), content, cancellationToken).ConfigureAwait(false);
-            string answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            PlantFunctions.Contracts.Models.ModelVersionInfo registered;
+            try
             {
-                AnsiConsole.MarkupLine($"[red]the API refused the model ({(int)response.StatusCode}):[/] {Markup.Escape(answer)}");
+                registered = await client.UploadModelAsync(modelName, versionName, body, parse.GetValue(activate), cancellationToken).ConfigureAwait(false);
+            }
+            catch (PlantFunctions.Contracts.Client.PlantApiException ex)
+            {
+                AnsiConsole.MarkupLine($"[red]the API refused the model ({(int)ex.Status}):[/] {Markup.Escape(ex.Reason)}");
                 return 1;
             }
 
-            AnsiConsole.MarkupLine($"registered [bold]{Markup.Escape(modelName)}[/] version [bold]{Markup.Escape(versionName)}[/] ({path.Length / (1024.0 * 1024.0):F1} MB){(parse.GetValue(activate) ? ", active" : "")}: {Markup.Escape(answer)}");
+            AnsiConsole.MarkupLine($"registered [bold]{Markup.Escape(modelName)}[/] version [bold]{Markup.Escape(versionName)}[/] ({path.Length / (1024.0 * 1024.0):F1} MB){(registered.IsActive ? ", active" : "")}");
             return 0;
         });
         return command;

@@ -3,22 +3,24 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using PlantFunctions.Host;
-using PlantFunctions.Pipeline.Configuration;
 using PlantFunctions.Pipeline.Hosting;
 using PlantFunctions.Pipeline.Storage;
 using Spectre.Console;
 
 namespace PlantFunctions.Cli.Commands;
 
-/// <summary><c>plant serve</c>: the HTTP API and the role loops against the configured storage (Azure or Azurite).</summary>
+/// <summary>
+/// <c>plant serve</c>: the local host, the same orchestrations and activities as the Azure Functions app on the Durable
+/// Task engine against the configured storage (Azure or Azurite), with the app's HTTP API.
+/// </summary>
 internal static class ServeCommand
 {
     internal static Command Create()
     {
         var urls = new Option<string?>("--urls") { Description = "Where the API listens (default: http://localhost:{Host.LocalHttpPort of local.settings.json, else 7071})" };
-        var roles = new Option<string?>("--roles") { Description = "Plant:Roles for this process: api, coordinator, worker, trainer (default: from configuration)" };
-        var workers = new Option<int?>("--workers") { Description = "Plant:Workers:Count: work-item loops in this process" };
-        var taskHub = new Option<string?>("--task-hub") { Description = "Plant:TaskHub: prefix of the queues and tables" };
+        var roles = new Option<string?>("--roles") { Description = "Plant:Roles for this process: api (HTTP, ready markers, close-outs), worker (orchestrations and activities); default both" };
+        var workers = new Option<int?>("--workers") { Description = "Plant:Workers:Count: activities this process runs at once" };
+        var taskHub = new Option<string?>("--task-hub") { Description = "Plant:TaskHub: the Durable task hub" };
         var command = new Command("serve", "Run the API and the workers against the configured storage (local.settings.json, then environment variables)")
         {
             urls, roles, workers, taskHub,
@@ -36,10 +38,10 @@ internal static class ServeCommand
                 await using (app.ConfigureAwait(false))
                 {
                     await app.StartAsync(cancellationToken).ConfigureAwait(false);
-                    var plant = app.Services.GetRequiredService<IOptions<PlantOptions>>().Value;
-                    var hub = app.Services.GetRequiredService<TaskHub>();
-                    AnsiConsole.MarkupLine($"[green]plant serve[/]: roles [bold]{Markup.Escape(plant.Roles ?? "")}[/], task hub [bold]{Markup.Escape(hub.Name)}[/] " +
-                                           $"on storage account [bold]{Markup.Escape(hub.Account.AccountName)}[/], listening on [bold]{Markup.Escape(string.Join(", ", app.Urls))}[/]. Ctrl+C stops.");
+                    var host = app.Services.GetRequiredService<IOptions<LocalHostOptions>>().Value;
+                    var storage = app.Services.GetRequiredService<PlantStorage>();
+                    AnsiConsole.MarkupLine($"[green]plant serve[/]: roles [bold]{Markup.Escape(host.Roles ?? "")}[/], task hub [bold]{Markup.Escape(storage.TaskHub)}[/] " +
+                                           $"on storage account [bold]{Markup.Escape(storage.Account.AccountName)}[/], listening on [bold]{Markup.Escape(string.Join(", ", app.Urls))}[/]. Ctrl+C stops.");
                     await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
                 }
 

@@ -1,8 +1,9 @@
 using System.CommandLine;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.Extensions.Configuration;
+using PlantFunctions.Contracts;
+using PlantFunctions.Contracts.Batches;
+using PlantFunctions.Contracts.Client;
 using PlantFunctions.Model.Notes;
+using PlantFunctions.Pipeline.Batches;
 using PlantFunctions.Pipeline.Storage;
 using Spectre.Console;
 
@@ -10,7 +11,8 @@ namespace PlantFunctions.Cli.Commands;
 
 /// <summary>
 /// <c>plant submit</c>: uploads note files under <c>{notes}/{batchId}/</c>, starts the batch (POST /api/batches, or a
-/// <c>_ready</c> marker), then polls its status with a progress display and prints the summary.
+/// <c>_ready</c> marker), then follows its status URL with a progress display and prints the summary. Works against the
+/// local host and the Azure Functions app alike.
 /// </summary>
 internal static class SubmitCommand
 {
@@ -51,29 +53,32 @@ internal static class SubmitCommand
                 }
             }).ConfigureAwait(false);
 
-            using var http = CliSettings.ApiClient(configuration, localSettings, parse.GetValue(api), parse.GetValue(key));
-
-            string statusPath = $"api/batches/{Uri.EscapeDataString(id)}";
+            var client = CliSettings.ApiClient(configuration, localSettings, parse.GetValue(api), parse.GetValue(key));
+            var request = new BatchStartRequest(id + "/", null, id, parse.GetValue(modelVersion), parse.GetValue(minCodes), parse.GetValue(threshold));
+            Uri statusUri;
             if (parse.GetValue(marker))
             {
-                var content = JsonSerializer.SerializeToUtf8Bytes(new { batchId = id, modelVersion = parse.GetValue(modelVersion), minCodes = parse.GetValue(minCodes), threshold = parse.GetValue(threshold) }, PlantJson.Options);
-                await notes.GetBlobClient($"{id}/_ready").UploadAsync(new BinaryData(content), overwrite: true, cancellationToken).ConfigureAwait(false);
-                AnsiConsole.MarkupLine($"Uploaded the ready marker [bold]{Markup.Escape($"{notes.Name}/{id}/_ready")}[/]");
+                var content = PlantJson.ToUtf8Bytes(new ReadyMarker(id, request.ModelVersion, request.MinCodes, request.Threshold));
+                await notes.GetBlobClient($"{id}/{ReadyMarkers.MarkerName}").UploadAsync(new BinaryData(content), overwrite: true, cancellationToken).ConfigureAwait(false);
+                AnsiConsole.MarkupLine($"Uploaded the ready marker [bold]{Markup.Escape($"{notes.Name}/{id}/{ReadyMarkers.MarkerName}")}[/]");
+                statusUri = new Uri($"api/batches/{Uri.EscapeDataString(id)}", UriKind.Relative);
             }
             else
             {
-                using var response = await http.PostAsJsonAsync("api/batches", new { prefix = id + "/", batchId = id, modelVersion = parse.GetValue(modelVersion), minCodes = parse.GetValue(minCodes), threshold = parse.GetValue(threshold) }, cancellationToken).ConfigureAwait(false);
-                string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
+                try
                 {
-                    AnsiConsole.MarkupLine($"[red]the API refused the batch ({(int)response.StatusCode}):[/] {Markup.Escape(body)}");
+                    var started = await client.StartBatchAsync(request, cancellationToken).ConfigureAwait(false);
+                    statusUri = new Uri(started.StatusQueryGetUri);
+                    AnsiConsole.MarkupLine($"Started batch [bold]{Markup.Escape(started.Id)}[/]: status at {Markup.Escape(Secrets.Redact(started.StatusQueryGetUri))}");
+                }
+                catch (PlantApiException ex)
+                {
+                    AnsiConsole.MarkupLine($"[red]the API refused the batch ({(int)ex.Status}):[/] {Markup.Escape(ex.Reason)}");
                     return 1;
                 }
-
-                AnsiConsole.MarkupLine($"Started batch [bold]{Markup.Escape(id)}[/]: {Markup.Escape(response.Headers.Location?.ToString() ?? "")}");
             }
 
-            return parse.GetValue(noWait) ? 0 : await BatchProgressDisplay.FollowAsync(http, statusPath, account, configuration, cancellationToken).ConfigureAwait(false);
+            return parse.GetValue(noWait) ? 0 : await BatchProgressDisplay.FollowAsync(client, statusUri, account, configuration, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
