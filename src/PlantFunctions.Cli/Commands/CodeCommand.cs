@@ -8,10 +8,13 @@ namespace PlantFunctions.Cli.Commands;
 
 /// <summary>
 /// <c>plant code</c>: codes a note file (or folder) with a model file and writes one JSON Lines record per input note:
-/// the codes with probabilities and evidence, or the reason the note could not be read.
+/// the codes with probabilities and evidence, or the reason the note could not be read or coded. Bad input never stops
+/// the run; only a model, input or output path that cannot be opened does (exit code 2).
 /// </summary>
 internal static class CodeCommand
 {
+    private const int GroupSize = 64;
+    private const int ErrorsShown = 5;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     internal static Command Create()
@@ -29,35 +32,212 @@ internal static class CodeCommand
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            using var stream = File.OpenRead(parse.GetValue(model)!);
-            using var coder = new PlantCoderLoader(parse.GetValue(device), ConsoleNotices.Instance).Load(stream);
             var options = new CodingOptions { Threshold = parse.GetValue(threshold), MinCodes = parse.GetValue(minCodes), EvidenceTokens = parse.GetValue(evidence) };
-            var clock = Stopwatch.StartNew();
-            int coded = 0, failed = 0;
-            using var writer = new StreamWriter(parse.GetValue(output)!);
-            foreach (var group in NoteReader.Read(parse.GetValue(input)!, NoteReaderOptions.Collecting).Chunk(64))
+            return Task.FromResult(Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device), options, cancellationToken));
+        });
+        return command;
+    }
+
+    private static int Run(string modelPath, string inputPath, string outputPath, string? device, CodingOptions options, CancellationToken cancellationToken)
+    {
+        if (InputProblem(inputPath) is { } inputProblem)
+        {
+            return Fail($"cannot read the input '{inputPath}': {inputProblem}");
+        }
+
+        FileStream modelFile;
+        try
+        {
+            modelFile = File.OpenRead(modelPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Fail($"cannot open the model file '{modelPath}': {ex.Message}");
+        }
+
+        INoteCoder coder;
+        using (modelFile)
+        {
+            try
             {
-                var notes = group.Where(r => r.Note is not null).Select(r => r.Note!).ToList();
-                var results = coder.Code(notes, options, cancellationToken).ToDictionary(r => r.NoteId);
-                foreach (var item in group)
+                coder = new PlantCoderLoader(device, ConsoleNotices.Instance).Load(modelFile);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return Fail($"cannot load the model file '{modelPath}': {ex.Message}");
+            }
+        }
+
+        using (coder)
+        {
+            StreamWriter writer;
+            try
+            {
+                writer = new StreamWriter(outputPath);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return Fail($"cannot write the output file '{outputPath}': {ex.Message}");
+            }
+
+            var clock = Stopwatch.StartNew();
+            Tally tally;
+            using (writer)
+            {
+                tally = CodeAll(coder, inputPath, writer, options, cancellationToken);
+            }
+
+            Console.WriteLine($"coded {tally.Coded} notes, {tally.Unreadable} unreadable, {tally.Uncodable} the model could not code " +
+                              $"({tally.Records} records) in {clock.Elapsed.TotalSeconds:F1} s with {coder.Info.Name} {coder.Info.Version} -> {outputPath}");
+            foreach (string error in tally.FirstErrors)
+            {
+                Console.WriteLine($"  {error}");
+            }
+
+            if (tally.Unreadable + tally.Uncodable > tally.FirstErrors.Count)
+            {
+                Console.WriteLine($"  ... and {tally.Unreadable + tally.Uncodable - tally.FirstErrors.Count} more error records in {outputPath}");
+            }
+        }
+
+        return 0;
+    }
+
+    private static Tally CodeAll(INoteCoder coder, string inputPath, StreamWriter writer, CodingOptions options, CancellationToken cancellationToken)
+    {
+        var tally = new Tally();
+        foreach (var group in NoteReader.Read(inputPath, NoteReaderOptions.Collecting).Chunk(GroupSize))
+        {
+            var notes = group.Where(r => r.Note is not null).Select(r => r.Note!).ToList();
+            var (coded, errors) = CodeIsolatingBadNotes(coder, notes, options, cancellationToken);
+            int index = 0;
+            foreach (var item in group)
+            {
+                if (item.Note is { } note)
                 {
-                    if (item.Note is { } note)
+                    int i = index++;
+                    if (coded[i] is { } result)
                     {
-                        var result = results[note.Id];
                         writer.WriteLine(JsonSerializer.Serialize(new { id = note.Id, modelVersion = coder.Info.Version, codes = result.Codes }, Json));
-                        coded++;
+                        tally.Coded++;
                     }
                     else
                     {
-                        writer.WriteLine(JsonSerializer.Serialize(new { id = item.Error!.NoteId ?? item.Location, error = item.Error.Reason, source = item.Location }, Json));
-                        failed++;
+                        WriteError(writer, note.Id, errors[i]!, item.Location, tally);
+                        tally.Uncodable++;
                     }
                 }
+                else
+                {
+                    WriteError(writer, item.Error!.NoteId ?? item.Location, item.Error.Reason, item.Location, tally);
+                    tally.Unreadable++;
+                }
             }
+        }
 
-            Console.WriteLine($"coded {coded} notes ({failed} unreadable) in {clock.Elapsed.TotalSeconds:F1} s with {coder.Info.Name} {coder.Info.Version} -> {parse.GetValue(output)}");
-            return Task.FromResult(0);
-        });
-        return command;
+        return tally;
+    }
+
+    /// <summary>
+    /// Codes the notes as one group; if the coder throws, codes them one at a time (each tried twice, as the batch
+    /// service does) so that only a note the model cannot code gets an error and the others are still coded.
+    /// </summary>
+    private static (CodedNote?[] Coded, string?[] Errors) CodeIsolatingBadNotes(INoteCoder coder, List<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken)
+    {
+        var coded = new CodedNote?[notes.Count];
+        var errors = new string?[notes.Count];
+        try
+        {
+            var results = coder.Code(notes, options, cancellationToken);
+            if (results.Count == notes.Count)
+            {
+                for (int i = 0; i < coded.Length; i++)
+                {
+                    coded[i] = results[i];
+                }
+
+                return (coded, errors);
+            }
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // One of the notes (or the group's size) is too much for the model: find which, below.
+        }
+
+        for (int i = 0; i < notes.Count; i++)
+        {
+            for (int attempt = 1; attempt <= 2 && coded[i] is null; attempt++)
+            {
+                try
+                {
+                    coded[i] = coder.Code([notes[i]], options, cancellationToken).Single();
+                    errors[i] = null;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    errors[i] = $"the model could not code this note: {ex.GetType().Name}: {ex.Message}";
+                }
+            }
+        }
+
+        return (coded, errors);
+    }
+
+    private static void WriteError(StreamWriter writer, string id, string reason, string source, Tally tally)
+    {
+        writer.WriteLine(JsonSerializer.Serialize(new { id, error = reason, source }, Json));
+        if (tally.FirstErrors.Count < ErrorsShown)
+        {
+            tally.FirstErrors.Add($"{source}: {reason}");
+        }
+    }
+
+    /// <summary>Why the input path cannot be read as notes at all, or <c>null</c> (bad records inside it are not this).</summary>
+    private static string? InputProblem(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            return "no such file or folder";
+        }
+
+        if (NoteReader.FormatOf(path) is null)
+        {
+            return "not a note file: expected .jsonl, .ndjson, .csv or .txt, or a folder of them";
+        }
+
+        try
+        {
+            File.OpenRead(path).Dispose();
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return ex.Message;
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"plant code: {message}");
+        return 2;
+    }
+
+    /// <summary>What the run wrote: one record per note, coded or not, and the first few errors to show.</summary>
+    private sealed class Tally
+    {
+        public int Coded { get; set; }
+
+        public int Unreadable { get; set; }
+
+        public int Uncodable { get; set; }
+
+        public int Records => Coded + Unreadable + Uncodable;
+
+        public List<string> FirstErrors { get; } = [];
     }
 }

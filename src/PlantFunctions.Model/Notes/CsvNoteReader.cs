@@ -38,7 +38,7 @@ internal static class CsvNoteReader
         var names = new string[record.Fields.Count];
         for (int i = 0; i < names.Length; i++)
         {
-            names[i] = (NoteChecks.TryDecode(record.Fields[i], out _) ?? "").Trim();
+            names[i] = (NoteChecks.TryDecode(record.Fields[i], "field", out _) ?? "").Trim();
         }
 
         id = Array.FindIndex(names, n => IdColumns.Contains(n, StringComparer.OrdinalIgnoreCase));
@@ -56,7 +56,7 @@ internal static class CsvNoteReader
 
     private static NoteReadResult ToNote(CsvRecordReader.Record record, string[] header, int idColumn, int textColumn, int codesColumn, string source, NoteReaderOptions options)
     {
-        string? id = idColumn < record.Fields.Count ? NoteChecks.TryDecode(record.Fields[idColumn], out _)?.Trim() : null;
+        string? id = idColumn < record.Fields.Count ? NoteChecks.TryDecode(record.Fields[idColumn], "field", out _)?.Trim() : null;
         string? noteId = string.IsNullOrWhiteSpace(id) ? null : id;
         if (record.Problem is not null)
         {
@@ -66,19 +66,24 @@ internal static class CsvNoteReader
         if (record.Fields.Count != header.Length)
         {
             return NoteReadResult.Failed(new NoteReadError(source, record.Line, noteId,
-                $"record has {record.Fields.Count} fields but the header has {header.Length}"));
+                $"record has {record.Fields.Count} field{(record.Fields.Count == 1 ? "" : "s")} but the header has {header.Length}"));
         }
 
         var values = new string[header.Length];
         for (int i = 0; i < header.Length; i++)
         {
-            string? value = NoteChecks.TryDecode(record.Fields[i], out string? reason);
+            string? value = NoteChecks.TryDecode(record.Fields[i], "field", out string? reason);
             if (value is null)
             {
                 return NoteReadResult.Failed(new NoteReadError(source, record.Line, noteId, $"column '{header[i]}': {reason}"));
             }
 
             values[i] = value;
+        }
+
+        if (values.Select(v => v.Trim()).SequenceEqual(header, StringComparer.OrdinalIgnoreCase))
+        {
+            return NoteReadResult.Failed(new NoteReadError(source, record.Line, null, "the header row appears again (were two CSV files joined?)"));
         }
 
         string? problem = NoteChecks.Problem(values[idColumn].Trim(), values[textColumn], options);

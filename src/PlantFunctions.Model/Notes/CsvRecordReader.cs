@@ -3,8 +3,14 @@ namespace PlantFunctions.Model.Notes;
 /// <summary>
 /// RFC 4180 records from raw bytes: comma-separated, fields optionally double-quoted, quotes doubled inside quotes,
 /// CRLF or LF line ends, newlines allowed inside quoted fields. Works on bytes (every delimiter is ASCII, which never
-/// occurs inside a UTF-8 multi-byte sequence) so an encoding error spoils one field, not the stream.
+/// occurs inside a UTF-8 multi-byte sequence) so an encoding error spoils one field, not the stream. A byte-order mark
+/// at the start of a record is skipped.
 /// </summary>
+/// <remarks>
+/// A quote that is never closed, or closed by a quote lines later and followed by more text, would swallow every
+/// record after it. When such a quoted field crossed a line end, the record is reported from its first line to the
+/// line where the quote opened, and reading starts again on the next line, so the records after it are still read.
+/// </remarks>
 internal static class CsvRecordReader
 {
     /// <summary>One record: its raw fields, the line it starts on, and a structural problem if there was one.</summary>
@@ -14,26 +20,21 @@ internal static class CsvRecordReader
     {
         var input = new ByteCursor(stream);
         long line = 1;
-        bool first = true;
         while (true)
         {
-            if (first)
-            {
-                first = false;
-                input.SkipUtf8Bom();
-            }
-
+            input.SkipUtf8Bom();
             if (input.Peek() < 0)
             {
                 yield break;
             }
 
-            long startLine = line;
+            input.BeginRecord(maxRecordBytes);
+            long startLine = line, quoteLine = 0;
             var fields = new List<byte[]>();
             var field = new List<byte>();
             string? problem = null;
-            long size = 0;
-            bool quoted = false, fieldStarted = false, endOfRecord = false;
+            bool quoted = false, quoteSpansLines = false, fieldStarted = false, endOfRecord = false, resync = false;
+            int quoteOffset = 0;
             while (!endOfRecord)
             {
                 int b = input.Next();
@@ -41,14 +42,15 @@ internal static class CsvRecordReader
                 {
                     if (quoted)
                     {
-                        problem ??= $"a quoted field opened on line {startLine} is never closed";
+                        problem ??= $"a quoted field opened on line {quoteLine} is never closed";
+                        resync |= quoteSpansLines;
                     }
 
                     fields.Add([.. field]);
                     break;
                 }
 
-                if (++size > maxRecordBytes && problem is null)
+                if (!input.RecordFits && problem is null)
                 {
                     problem = $"record is longer than {maxRecordBytes:N0} bytes; the note is over the size limit";
                 }
@@ -56,6 +58,7 @@ internal static class CsvRecordReader
                 if (b == '\n')
                 {
                     line++;
+                    quoteSpansLines |= quoted;
                 }
 
                 if (quoted)
@@ -77,7 +80,10 @@ internal static class CsvRecordReader
                     int after = input.Peek();
                     if (after >= 0 && after is not (',' or '\n' or '\r'))
                     {
-                        problem ??= $"unexpected character '{(char)after}' after a closing quote";
+                        problem ??= quoteSpansLines
+                            ? $"a quoted field opened on line {quoteLine} ends on line {line} before {Show(after)} (is a quote missing, or not doubled?)"
+                            : $"unexpected {Show(after)} after a closing quote (a quote inside a quoted field must be doubled)";
+                        resync |= quoteSpansLines;
                     }
 
                     continue;
@@ -88,6 +94,9 @@ internal static class CsvRecordReader
                     case '"' when !fieldStarted:
                         quoted = true;
                         fieldStarted = true;
+                        quoteLine = line;
+                        quoteOffset = input.RecordLength - 1;
+                        quoteSpansLines = false;
                         break;
                     case ',':
                         fields.Add([.. field]);
@@ -113,8 +122,16 @@ internal static class CsvRecordReader
             }
 
             yield return new Record(fields, startLine, problem);
+            if (resync && input.RecordFits)
+            {
+                // Read again from the line after the one where the stray quote opened.
+                input.Replay(quoteOffset);
+                line = quoteLine + 1;
+            }
         }
     }
+
+    private static string Show(int b) => b is >= 0x20 and < 0x7F ? $"'{(char)b}'" : $"byte 0x{b:X2}";
 
     private static void Append(List<byte> field, int b, string? problem)
     {
@@ -124,21 +141,73 @@ internal static class CsvRecordReader
         }
     }
 
-    /// <summary>A byte-at-a-time view of a stream through a 64 KB buffer.</summary>
+    /// <summary>
+    /// A byte-at-a-time view of a stream through a 64 KB buffer. It keeps the bytes of the current record (up to a
+    /// limit) so that they can be read again from a point after the record's first line.
+    /// </summary>
     private sealed class ByteCursor(Stream stream)
     {
         private readonly byte[] buffer = new byte[64 * 1024];
-        private int position, length;
+        private readonly List<byte> record = [];
+        private byte[] replay = [];
+        private int position, length, replayPosition;
+        private long recordLength, recordLimit = long.MaxValue;
 
-        public int Peek() => Fill() ? buffer[position] : -1;
+        /// <summary>Bytes read since <see cref="BeginRecord"/>.</summary>
+        public int RecordLength => (int)Math.Min(recordLength, int.MaxValue);
 
-        public int Next() => Fill() ? buffer[position++] : -1;
+        /// <summary>Whether the current record is within its limit (and so was kept whole).</summary>
+        public bool RecordFits => recordLength <= recordLimit;
+
+        public void BeginRecord(long limit)
+        {
+            record.Clear();
+            recordLength = 0;
+            recordLimit = Math.Min(limit, Array.MaxLength);
+        }
+
+        public int Peek() => replayPosition < replay.Length ? replay[replayPosition] : Fill() ? buffer[position] : -1;
+
+        public int Next()
+        {
+            int b = replayPosition < replay.Length ? replay[replayPosition++] : Fill() ? buffer[position++] : -1;
+            if (b >= 0 && ++recordLength <= recordLimit)
+            {
+                record.Add((byte)b);
+            }
+
+            return b;
+        }
+
+        /// <summary>Reads the current record again, from the line after the one holding byte <paramref name="offset"/>.</summary>
+        public void Replay(int offset)
+        {
+            int newline = record.IndexOf((byte)'\n', offset);
+            byte[] again = newline < 0 ? [] : [.. record.Skip(newline + 1)];
+            replay = [.. again, .. replay.AsSpan(replayPosition)];
+            replayPosition = 0;
+            record.Clear();
+        }
 
         public void SkipUtf8Bom()
         {
-            if (Fill() && length - position >= 3 && buffer[position] == 0xEF && buffer[position + 1] == 0xBB && buffer[position + 2] == 0xBF)
+            if (Peek() != 0xEF)
             {
-                position += 3;
+                return;
+            }
+
+            ReadOnlySpan<byte> bom = [0xEF, 0xBB, 0xBF];
+            var taken = new List<byte>(3);
+            foreach (byte expected in bom)
+            {
+                if (Peek() != expected)
+                {
+                    replay = [.. taken, .. replay.AsSpan(replayPosition)];
+                    replayPosition = 0;
+                    return;
+                }
+
+                taken.Add((byte)Next());
             }
         }
 
@@ -149,7 +218,7 @@ internal static class CsvRecordReader
                 return true;
             }
 
-            length = stream.ReadAtLeast(buffer, 3, throwOnEndOfStream: false);
+            length = stream.Read(buffer);
             position = 0;
             return length > 0;
         }

@@ -11,17 +11,28 @@ internal static class NoteChecks
     /// <summary>Bytes a line or record may take before it is rejected unread (UTF-8 and JSON escapes inflate text).</summary>
     internal static long MaxRecordBytes(NoteReaderOptions options) => (long)options.MaxNoteChars * 6 + (1 << 20);
 
-    /// <summary>Decodes strict UTF-8 or says where it is invalid.</summary>
-    internal static string? TryDecode(ReadOnlySpan<byte> bytes, out string? reason)
+    /// <summary>
+    /// Why raw bytes are not usable text, or <c>null</c>: invalid UTF-8, or a NUL byte (which no text note holds; it
+    /// means a UTF-16 or binary file). <paramref name="unit"/> names what the byte offset counts from ("line", "field", "file").
+    /// </summary>
+    internal static string? EncodingProblem(ReadOnlySpan<byte> bytes, string unit)
     {
-        if (Utf8.IsValid(bytes))
+        if (!Utf8.IsValid(bytes))
         {
-            reason = null;
-            return StrictUtf8.GetString(bytes);
+            return $"invalid UTF-8 at byte {FirstInvalidByte(bytes)} of the {unit}; notes must be UTF-8 text";
         }
 
-        reason = $"invalid UTF-8 at byte {FirstInvalidByte(bytes)} of the record";
-        return null;
+        int nul = bytes.IndexOf((byte)0);
+        return nul >= 0
+            ? $"NUL byte at byte {nul} of the {unit}; notes must be UTF-8 text (is the file UTF-16 or binary?)"
+            : null;
+    }
+
+    /// <summary>Decodes strict UTF-8 text or says where it is unusable (see <see cref="EncodingProblem"/>).</summary>
+    internal static string? TryDecode(ReadOnlySpan<byte> bytes, string unit, out string? reason)
+    {
+        reason = EncodingProblem(bytes, unit);
+        return reason is null ? StrictUtf8.GetString(bytes) : null;
     }
 
     /// <summary>Checks a parsed note's id and text; returns the reason it is unusable, or <c>null</c>.</summary>

@@ -19,10 +19,11 @@ public static class NoteReader
     public static IEnumerable<NoteReadResult> Read(string path, NoteReaderOptions? options = null)
     {
         options ??= new NoteReaderOptions();
-        IEnumerable<string> files = Directory.Exists(path)
+        var results = Directory.Exists(path)
             ? Directory.EnumerateFiles(path).Where(f => FormatOf(f) is not null).Order(StringComparer.Ordinal)
-            : [path];
-        return Checked(files.SelectMany(file => ReadFile(file, options)), options);
+                .SelectMany(file => ReadFolderFile(file, options))
+            : ReadFile(path, options);
+        return Checked(results, options);
     }
 
     /// <summary>Reads the notes of one stream whose name (file or blob name) gives its format.</summary>
@@ -69,10 +70,42 @@ public static class NoteReader
 
     private static IEnumerable<NoteReadResult> ReadFile(string file, NoteReaderOptions options)
     {
-        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        using var stream = OpenFile(file);
         foreach (var result in ReadRaw(stream, file, options))
         {
             yield return result;
         }
     }
+
+    /// <summary>A file of a folder that cannot be opened (gone, no permission) is one error; the other files are read.</summary>
+    private static IEnumerable<NoteReadResult> ReadFolderFile(string file, NoteReaderOptions options)
+    {
+        FileStream? stream = null;
+        string? problem = null;
+        try
+        {
+            stream = OpenFile(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problem = $"the file cannot be opened: {ex.Message}";
+        }
+
+        if (stream is null)
+        {
+            yield return NoteReadResult.Failed(new NoteReadError(file, 0, null, problem!));
+            yield break;
+        }
+
+        using (stream)
+        {
+            foreach (var result in ReadRaw(stream, file, options))
+            {
+                yield return result;
+            }
+        }
+    }
+
+    private static FileStream OpenFile(string file) =>
+        new(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
 }

@@ -6,7 +6,7 @@ internal static class TextNoteReader
     internal static NoteReadResult Read(Stream stream, string source, NoteReaderOptions options)
     {
         string id = Path.GetFileNameWithoutExtension(source);
-        long limit = (long)options.MaxNoteChars * 4;
+        long limit = Math.Min((long)options.MaxNoteChars * 4, Array.MaxLength);
         var bytes = new MemoryStream();
         var chunk = new byte[64 * 1024];
         int read;
@@ -26,8 +26,8 @@ internal static class TextNoteReader
             content = content[3..];
         }
 
-        string? text = NoteChecks.TryDecode(content, out string? reason);
-        string? problem = text is null ? reason!.Replace("of the record", "of the file", StringComparison.Ordinal) : NoteChecks.Problem(id, text, options);
+        string? text = NoteChecks.TryDecode(content, "file", out string? reason);
+        string? problem = reason ?? NoteChecks.Problem(id, text, options);
         return problem is null
             ? NoteReadResult.Ok(new ClinicalNote(id, text!), source, 0)
             : NoteReadResult.Failed(new NoteReadError(source, 0, id, problem));

@@ -2,8 +2,8 @@ namespace PlantFunctions.Model.Notes;
 
 /// <summary>
 /// Reads a stream as raw UTF-8 lines without decoding it, so a bad byte sequence or an oversized line spoils one line,
-/// never the rest of the file. A leading byte-order mark and trailing CR are removed. Memory stays bounded by the
-/// longest accepted line.
+/// never the rest of the file. A byte-order mark at the start of a line (the file's first, or one left by joining files)
+/// and a trailing CR are removed. Memory stays bounded by the longest accepted line.
 /// </summary>
 internal static class Utf8LineReader
 {
@@ -14,10 +14,12 @@ internal static class Utf8LineReader
 
     internal static IEnumerable<Line> ReadLines(Stream stream, long maxLineBytes)
     {
+        // The buffer doubles up to Array.MaxLength; a line limit below half of that is always detected before it is full.
+        maxLineBytes = Math.Min(maxLineBytes, Array.MaxLength / 2);
         byte[] buffer = new byte[ChunkSize];
         int start = 0, end = 0;
         long lineNumber = 0;
-        bool skipping = false, eof = false, first = true;
+        bool skipping = false, eof = false;
         while (true)
         {
             int newline = Array.IndexOf(buffer, (byte)'\n', start, end - start);
@@ -26,7 +28,7 @@ internal static class Utf8LineReader
                 lineNumber++;
                 bool tooLong = skipping || newline - start > maxLineBytes;
                 skipping = false;
-                yield return new Line(Trim(buffer, start, newline, ref first), lineNumber, tooLong);
+                yield return new Line(Trim(buffer, start, newline), lineNumber, tooLong);
                 start = newline + 1;
                 continue;
             }
@@ -36,7 +38,7 @@ internal static class Utf8LineReader
                 if (start < end || skipping)
                 {
                     lineNumber++;
-                    yield return new Line(Trim(buffer, start, end, ref first), lineNumber, skipping || end - start > maxLineBytes);
+                    yield return new Line(Trim(buffer, start, end), lineNumber, skipping || end - start > maxLineBytes);
                 }
 
                 yield break;
@@ -71,15 +73,11 @@ internal static class Utf8LineReader
         }
     }
 
-    private static ReadOnlyMemory<byte> Trim(byte[] buffer, int start, int end, ref bool first)
+    private static ReadOnlyMemory<byte> Trim(byte[] buffer, int start, int end)
     {
-        if (first)
+        if (end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF)
         {
-            first = false;
-            if (end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF)
-            {
-                start += 3;
-            }
+            start += 3;
         }
 
         if (end > start && buffer[end - 1] == (byte)'\r')
