@@ -109,7 +109,7 @@ internal static class CodeCommand
         foreach (var group in NoteReader.Read(inputPath, NoteReaderOptions.Collecting).Chunk(GroupSize))
         {
             var notes = group.Where(r => r.Note is not null).Select(r => r.Note!).ToList();
-            var (coded, errors) = CodeIsolatingBadNotes(coder, notes, options, cancellationToken);
+            var (coded, errors) = IsolatingCoder.Code(coder, notes, options, rethrowWhenAllFail: false, cancellationToken);
             int index = 0;
             foreach (var item in group)
             {
@@ -136,51 +136,6 @@ internal static class CodeCommand
         }
 
         return tally;
-    }
-
-    /// <summary>
-    /// Codes the notes as one group; if the coder throws, codes them one at a time (each tried twice, as the batch
-    /// service does) so that only a note the model cannot code gets an error and the others are still coded.
-    /// </summary>
-    private static (CodedNote?[] Coded, string?[] Errors) CodeIsolatingBadNotes(INoteCoder coder, List<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken)
-    {
-        var coded = new CodedNote?[notes.Count];
-        var errors = new string?[notes.Count];
-        try
-        {
-            var results = coder.Code(notes, options, cancellationToken);
-            if (results.Count == notes.Count)
-            {
-                for (int i = 0; i < coded.Length; i++)
-                {
-                    coded[i] = results[i];
-                }
-
-                return (coded, errors);
-            }
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // One of the notes (or the group's size) is too much for the model: find which, below.
-        }
-
-        for (int i = 0; i < notes.Count; i++)
-        {
-            for (int attempt = 1; attempt <= 2 && coded[i] is null; attempt++)
-            {
-                try
-                {
-                    coded[i] = coder.Code([notes[i]], options, cancellationToken).Single();
-                    errors[i] = null;
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                {
-                    errors[i] = $"the model could not code this note: {ex.GetType().Name}: {ex.Message}";
-                }
-            }
-        }
-
-        return (coded, errors);
     }
 
     private static void WriteError(StreamWriter writer, string id, string reason, string source, Tally tally)

@@ -79,7 +79,7 @@ public sealed class LocalSettingsConfigurationTests : IDisposable
         var account = StorageAccount.FromConfiguration(configuration);
 
         Assert.Equal(new Uri("https://plantdata.blob.core.windows.net/"), account.Blobs.Uri);
-        Assert.Equal(new Uri("https://plantdata.queue.core.windows.net/"), account.Queues.Uri);
+        Assert.Equal(new Uri("https://plantdata.queue.core.windows.net"), account.QueueUri);
         Assert.Equal("plantdata", account.AccountName);
     }
 

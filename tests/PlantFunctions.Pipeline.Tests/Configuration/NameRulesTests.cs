@@ -46,22 +46,4 @@ public sealed class NameRulesTests
     [InlineData("a b", false)]
     public void IsValidId_AcceptsKeySafeNamesOnly(string id, bool valid) =>
         Assert.Equal(valid, NameRules.IsValidId(id, "batch id", out _));
-
-    [Theory]
-    [InlineData("api", PlantRoles.Api | PlantRoles.Coordinator)]
-    [InlineData("worker, trainer", PlantRoles.Worker | PlantRoles.Trainer)]
-    [InlineData("coordinator", PlantRoles.Coordinator)]
-    [InlineData("", PlantRoles.None)]
-    public void PlantRolesParser_KnownRoles_Parse(string value, PlantRoles expected)
-    {
-        Assert.True(PlantRolesParser.TryParse(value, out var roles, out _));
-        Assert.Equal(expected, roles);
-    }
-
-    [Fact]
-    public void PlantRolesParser_UnknownRole_NamesIt()
-    {
-        Assert.False(PlantRolesParser.TryParse("api,wrker", out _, out string? unknown));
-        Assert.Equal("wrker", unknown);
-    }
 }

@@ -24,20 +24,6 @@ public sealed class AzuriteSmokeTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Queue_SendReceiveDelete_LeavesTheQueueEmpty()
-    {
-        var queue = azurite.Account.Queues.GetQueueClient(azurite.UniqueName("queue"));
-        await queue.CreateAsync();
-
-        await queue.SendMessageAsync("{\"shard\": 3}");
-        var received = (await queue.ReceiveMessagesAsync(maxMessages: 1, visibilityTimeout: TimeSpan.FromSeconds(30))).Value.Single();
-        await queue.DeleteMessageAsync(received.MessageId, received.PopReceipt);
-
-        Assert.Equal("{\"shard\": 3}", received.Body.ToString());
-        Assert.Empty((await queue.ReceiveMessagesAsync(maxMessages: 1)).Value);
-    }
-
-    [Fact]
     public async Task Table_UpdateWithStaleETag_IsRejectedWith412()
     {
         var table = azurite.Account.Tables.GetTableClient(azurite.UniqueName("table"));
