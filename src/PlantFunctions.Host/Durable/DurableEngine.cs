@@ -64,7 +64,7 @@ internal static class DurableEngine
             MaxConcurrentTaskActivityWorkItems = workers.Count,
 
             // Every process is a worker of its own (partitions are owned per worker id), and all belong to one app.
-            WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}",
+            WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}",
             AppName = "plantfunctions",
             UseAppLease = false,
             ThrowExceptionOnInvalidDedupeStatus = true,

@@ -27,6 +27,9 @@ public static class BatchPaths
     /// <summary>The plan of a run, written once the notes are all read (its presence says the shard inputs are complete).</summary>
     public static string Plan(string batchId, string runId) => $"{batchId}/_work/{runId}/plan.json";
 
+    /// <summary>Written when a run is terminated: shards not started yet are then left to the close-out instead of being coded.</summary>
+    public static string Terminated(string batchId, string runId) => $"{batchId}/_work/{runId}/_terminated";
+
     /// <summary>The batch summary.</summary>
     public static string Summary(string batchId) => $"{batchId}/summary.json";
 

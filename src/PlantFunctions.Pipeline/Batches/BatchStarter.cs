@@ -176,6 +176,10 @@ public sealed partial class BatchStarter(
             return false;
         }
 
+        // Shards still queued see this and leave their notes to the close-out instead of coding them.
+        await storage.Results.GetBlobClient(BatchPaths.Terminated(input.BatchId, input.RunId))
+            .UploadIfAbsentAsync(BinaryData.FromString(reason), "text/plain", cancellationToken).ConfigureAwait(false);
+
         string instanceId = CloseOutInput.InstanceId(input.BatchId, input.RunId);
         if (await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is not null)
         {

@@ -14,7 +14,8 @@ namespace PlantFunctions.Pipeline.Batches;
 /// Codes one shard: its planned input blob through the model, one result record per input record (unreadable records
 /// and notes the model fails on get error records), written once per run. The engine runs an activity at least once,
 /// so a rerun (a lost completion, a worker killed after the write) finds the result blob of its run and returns its
-/// counts without coding again; two concurrent runs write one blob between them (If-None-Match).
+/// counts without coding again; two concurrent runs write one blob between them (If-None-Match). A shard of a terminated
+/// run that has not started is not coded: the close-out gives its notes their records.
 /// </summary>
 [DurableTask(TaskNames.CodeShard)]
 public sealed partial class CodeShardActivity(PlantStorage storage, ShardCoder coder, ILogger<CodeShardActivity> logger) : TaskActivity<ShardTask, ShardOutcome>
@@ -32,6 +33,13 @@ public sealed partial class CodeShardActivity(PlantStorage storage, ShardCoder c
             var (codedBefore, failedBefore) = ShardFiles.Tally(done.Content);
             LogReused(logger, input.BatchId, input.Shard, codedBefore, failedBefore);
             return new ShardOutcome(input.Shard, codedBefore, failedBefore, 0);
+        }
+
+        if ((await storage.Results.GetBlobClient(BatchPaths.Terminated(input.BatchId, input.RunId)).ExistsAsync().ConfigureAwait(false)).Value)
+        {
+            // The batch was terminated: its orchestration will not read this outcome, and the close-out records the notes.
+            LogSkipped(logger, input.BatchId, input.Shard);
+            return new ShardOutcome(input.Shard, 0, 0, 0, "the batch was terminated");
         }
 
         LogCoding(logger, input.BatchId, input.Shard, Environment.ProcessId);
@@ -79,6 +87,9 @@ public sealed partial class CodeShardActivity(PlantStorage storage, ShardCoder c
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Coded batch {BatchId} shard {Shard}: {Coded} notes coded, {Failed} error records, {Milliseconds} ms in the coder")]
     private static partial void LogCoded(ILogger logger, string batchId, int shard, int coded, int failed, long milliseconds);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "Batch {BatchId} was terminated: shard {Shard} is left to the close-out")]
+    private static partial void LogSkipped(ILogger logger, string batchId, int shard);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Batch {BatchId} shard {Shard} was already coded by this run ({Coded} coded, {Failed} failed): reused")]
     private static partial void LogReused(ILogger logger, string batchId, int shard, int coded, int failed);

@@ -22,6 +22,7 @@ public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : 
     ];
 
     private readonly HashSet<int> threads = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> groupCalls = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
     public CoderInfo Info => info;
@@ -38,6 +39,9 @@ public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : 
         }
     }
 
+    /// <summary>How many times a note was coded as part of a group (one per attempt of its shard; retries one at a time not counted).</summary>
+    public int GroupCalls(string noteId) => groupCalls.GetValueOrDefault(noteId);
+
     /// <inheritdoc />
     public IReadOnlyList<CodedNote> Code(IReadOnlyList<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken = default)
     {
@@ -45,6 +49,14 @@ public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : 
         lock (threads)
         {
             threads.Add(Environment.CurrentManagedThreadId);
+        }
+
+        if (notes.Count > 1)
+        {
+            foreach (var note in notes)
+            {
+                groupCalls.AddOrUpdate(note.Id, 1, (_, count) => count + 1);
+            }
         }
 
         var results = new List<CodedNote>(notes.Count);
