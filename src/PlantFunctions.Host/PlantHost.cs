@@ -56,6 +56,7 @@ public static class PlantHost
 
         var roles = PlantRolesParser.TryParse(builder.Configuration["Plant:Roles"] ?? new LocalHostOptions().Roles, out var parsed, out _) ? parsed : PlantRoles.None;
         builder.Services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<ModelRegistrationCheck>();
         builder.Services.AddPlantPipeline(builder.Configuration);
         addModel(builder.Services);
         builder.Services.AddDurableEngine(builder.Configuration, runTasks: roles.HasFlag(PlantRoles.Worker));
@@ -86,7 +87,13 @@ public static class PlantHost
         builder.Services.AddHostedService<CloseOutSweeper>();
 
         var app = builder.Build();
-        app.UseForwardedHeaders();
+        var forwarding = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
+        if (forwarding.KnownProxies.Count + forwarding.KnownIPNetworks.Count > 0)
+        {
+            // Only with proxies configured: with none, the middleware would believe anyone.
+            app.UseForwardedHeaders();
+        }
+
         app.UseMiddleware<FunctionKeyMiddleware>();
         app.MapHealthEndpoints();
         if (roles.HasFlag(PlantRoles.Api))

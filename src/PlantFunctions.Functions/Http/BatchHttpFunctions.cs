@@ -24,9 +24,10 @@ public sealed class BatchHttpFunctions(BatchStarter starter)
 
     /// <summary>GET /api/batches/{id}.</summary>
     [Function("GetBatch")]
-    public static async Task<HttpResponseData> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}")] HttpRequestData request,
+    public static Task<HttpResponseData> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "batches/{id}")] HttpRequestData request,
         string id, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
-        await HttpAnswers.StatusAsync(request, await BatchStarter.GetAsync(client, id, cancellationToken).ConfigureAwait(false), $"no batch '{id}'").ConfigureAwait(false);
+        HttpAnswers.GuardAsync(request, async () =>
+            await HttpAnswers.StatusAsync(request, await BatchStarter.GetAsync(client, id, cancellationToken).ConfigureAwait(false), $"no batch '{id}'").ConfigureAwait(false));
 
     /// <summary>POST /api/batches/{id}/terminate?reason=.</summary>
     [Function("TerminateBatch")]

@@ -24,10 +24,11 @@ public sealed class TrainingHttpFunctions(TrainingStarter starter)
 
     /// <summary>GET /api/training-jobs/{id}.</summary>
     [Function("GetTrainingJob")]
-    public static async Task<HttpResponseData> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "training-jobs/{id}")] HttpRequestData request,
+    public static Task<HttpResponseData> GetAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "training-jobs/{id}")] HttpRequestData request,
         string id, [DurableClient] DurableTaskClient client, CancellationToken cancellationToken) =>
-        await HttpAnswers.StatusAsync(request, await TrainingStarter.GetAsync(client, id, cancellationToken).ConfigureAwait(false), $"no training job '{id}'")
-            .ConfigureAwait(false);
+        HttpAnswers.GuardAsync(request, async () =>
+            await HttpAnswers.StatusAsync(request, await TrainingStarter.GetAsync(client, id, cancellationToken).ConfigureAwait(false), $"no training job '{id}'")
+                .ConfigureAwait(false));
 
     /// <summary>POST /api/training-jobs/{id}/terminate?reason=.</summary>
     [Function("TerminateTrainingJob")]

@@ -77,13 +77,13 @@ public sealed partial class BatchStarter(
         await ScheduleAsync(client, input, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The status of a batch, or null for an unknown id (or an id that is not a batch).</summary>
+    /// <summary>The status of a batch, or null for an unknown id (or an id that is not a batch); an invalid id is refused (400).</summary>
     public static async Task<InstanceStatus?> GetAsync(DurableTaskClient client, string batchId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (!NameRules.IsValidId(batchId, "batch id", out _))
+        if (!NameRules.IsValidId(batchId, "batch id", out string? reason))
         {
-            return null;
+            throw new PlantRequestException(PlantRequestError.Invalid, reason!);
         }
 
         var metadata = await client.GetInstanceAsync(batchId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);

@@ -57,13 +57,13 @@ public sealed partial class TrainingStarter(
         return jobId;
     }
 
-    /// <summary>The status of a job, or null for an unknown id (or an id that is not a training job).</summary>
+    /// <summary>The status of a job, or null for an unknown id (or an id that is not a training job); an invalid id is refused (400).</summary>
     public static async Task<InstanceStatus?> GetAsync(DurableTaskClient client, string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (!NameRules.IsValidId(jobId, "training job id", out _))
+        if (!NameRules.IsValidId(jobId, "training job id", out string? reason))
         {
-            return null;
+            throw new PlantRequestException(PlantRequestError.Invalid, reason!);
         }
 
         var metadata = await client.GetInstanceAsync(jobId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);

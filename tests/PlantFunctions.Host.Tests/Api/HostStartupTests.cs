@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PlantFunctions.Pipeline.Hosting;
 using PlantFunctions.Testing;
 using PlantFunctions.Testing.Hosting;
@@ -7,18 +8,16 @@ namespace PlantFunctions.Host.Tests.Api;
 [Collection(AzuriteCollection.Name)]
 public sealed class HostStartupTests(AzuriteFixture azurite)
 {
-    [Theory]
-    [InlineData("worker", PlantModelRegistration.MissingLoaderMessage)]
-    [InlineData("trainer", PlantModelRegistration.MissingTrainerMessage)]
-    public async Task Host_ComposedWithoutAModel_RefusesToStartARoleThatNeedsIt(string roles, string message)
+    [Fact]
+    public async Task Host_WorkerComposedWithoutAModel_RefusesToStart()
     {
         var app = PlantHost.Build([], _ => { },
-            new PlantHostOptions { ReadLocalSettings = false, Overrides = PlantTestSettings.For(azurite, azurite.UniqueName("t"), roles) });
+            new PlantHostOptions { ReadLocalSettings = false, Overrides = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "worker") });
         await using (app)
         {
             var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
 
-            Assert.Equal(message, error.Message);
+            Assert.Equal(PlantModelRegistration.MissingLoaderMessage, error.Message);
         }
     }
 
@@ -34,28 +33,32 @@ public sealed class HostStartupTests(AzuriteFixture azurite)
         }
     }
 
-    [Fact]
-    public async Task Host_BadSetting_StopsAtStartWithTheSettingName()
-    {
-        var settings = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,wrker");
-
-        var error = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() =>
-            PlantHost.Build([], services => services.AddPlantModel(), new PlantHostOptions { ReadLocalSettings = false, Overrides = settings }));
-
-        Assert.Contains("Plant:Roles", error.Message, StringComparison.Ordinal);
-        Assert.Contains("wrker", error.Message, StringComparison.Ordinal);
-        await Task.CompletedTask;
-    }
-
-    [Fact]
-    public void Host_NegativeThreads_StopsAtStartWithTheSettingName()
+    [Theory]
+    [InlineData("Plant:Roles", "api,wrker", "wrker")]
+    [InlineData("Plant:Threads", "-2", "Plant:Threads")]
+    [InlineData("Plant:TaskHub", "Bad-Hub", "Plant:TaskHub")]
+    [InlineData("Plant:Api:TrustedProxies", "not-an-address", "Plant:Api:TrustedProxies")]
+    [InlineData("Plant:Training:LeaseDuration", "00:05:00", "LeaseDuration")]
+    public async Task Host_BadSetting_StopsAtStartNamingTheSetting(string key, string value, string named)
     {
         var settings = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api");
-        settings["Plant:Threads"] = "-2";
+        settings[key] = value;
+        var app = PlantHost.Build([], services => services.AddPlantModel(), new PlantHostOptions { ReadLocalSettings = false, Overrides = settings });
+        await using (app)
+        {
+            var error = await Assert.ThrowsAnyAsync<OptionsValidationException>(() => app.StartAsync());
 
-        var error = Assert.ThrowsAny<Microsoft.Extensions.Options.OptionsValidationException>(() =>
-            PlantHost.Build([], services => services.AddPlantModel(), new PlantHostOptions { ReadLocalSettings = false, Overrides = settings }));
+            Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        }
+    }
 
-        Assert.Contains("Plant:Threads", error.Message, StringComparison.Ordinal);
+    [Theory]
+    [InlineData("api", PlantRoles.Api)]
+    [InlineData("worker, api", PlantRoles.Worker | PlantRoles.Api)]
+    [InlineData("", PlantRoles.None)]
+    public void PlantRolesParser_KnownRoles_Parse(string value, PlantRoles expected)
+    {
+        Assert.True(PlantRolesParser.TryParse(value, out var roles, out _));
+        Assert.Equal(expected, roles);
     }
 }
