@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using PlantFunctions.Contracts.Batches;
+using PlantFunctions.Contracts.Instances;
+using PlantFunctions.Host.Tests.Support;
+using PlantFunctions.Pipeline.Storage;
+using PlantFunctions.Testing;
+using PlantFunctions.Testing.Fakes;
+using PlantFunctions.Testing.Hosting;
+
+namespace PlantFunctions.Host.Tests.Processes;
+
+/// <summary>Batches coded by real worker processes (the test host executable on the Durable engine), some of them killed mid-shard.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed partial class WorkerProcessTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Batch_ThousandNotesTwoWorkersKilledThreeTimesMidShard_CompletesWithEveryNoteExactlyOnce()
+    {
+        string hub = azurite.UniqueName("t");
+        await using var api = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "api", notesPerShard: 25));
+
+        // A second per shard: a kill seen "mid-shard" lands before the shard's result is written.
+        var model = new FakeModelSettings { DelayPerNote = TimeSpan.FromMilliseconds(40) };
+        var workerSettings = PlantTestSettings.For(azurite, hub, "worker");
+        var workers = new List<PlantProcess> { await PlantProcess.StartAsync(workerSettings, model), await PlantProcess.StartAsync(workerSettings, model) };
+        try
+        {
+            await BatchKit.RegisterModelAsync(api);
+            await BatchKit.UploadAsync(api, "kill/", ("a.jsonl", TestNotes.JsonLines(600)), ("b.jsonl", TestNotes.JsonLines(400, 600)));
+            await BatchKit.StartAsync(api, new BatchStartRequest("kill/", BatchId: "kill"));
+            var killed = new List<(int Pid, int Shard)>();
+            for (int kill = 0; kill < 3; kill++)
+            {
+                var alive = workers.Where(w => !w.HasExited).ToList();
+                var victim = alive[kill % alive.Count];
+                int shard = await Poll.ForAsync(() => Task.FromResult(ShardInFlight(victim.Output, "kill")), s => s >= 0, BatchKit.Timeout,
+                    $"worker {victim.Id} to be in the middle of a shard", () => victim.Output);
+                victim.Kill();
+                killed.Add((victim.Id, shard));
+                workers.Add(await PlantProcess.StartAsync(workerSettings, model));
+            }
+
+            var status = await BatchKit.WaitForEndAsync(api, "kill", () => string.Join(Environment.NewLine, workers.Select(w => w.Output[^Math.Min(w.Output.Length, 3000)..])));
+            var records = BatchKit.AssertExactlyOnce(await BatchKit.ReadResultsAsync(api.Get<PlantStorage>().Results, "kill"), 1000);
+            var summary = await BatchKit.ReadSummaryAsync(api.Get<PlantStorage>().Results, "kill");
+            string survivors = string.Concat(workers.Skip(3).Select(w => w.Output));
+
+            Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+            Assert.All(records.Values, r => Assert.False(r.TryGetProperty("error", out _), r.ToString()));
+            Assert.Equal((1000, 40, 0), (summary.NotesCoded, summary.ShardsCompleted, summary.ShardsFailed));
+            Assert.Equal(3, killed.Select(k => k.Pid).Distinct().Count());
+            Assert.All(killed, k => Assert.Contains($"Coded batch kill shard {k.Shard}:", string.Concat(workers.Where(w => w.Id != k.Pid).Select(w => w.Output)), StringComparison.Ordinal));
+            Assert.Contains("Coded batch kill shard", survivors, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>A shard the process started coding and has not finished, or -1.</summary>
+    private static int ShardInFlight(string output, string batchId)
+    {
+        var started = ShardStarted().Matches(output).Where(m => m.Groups[1].Value == batchId).Select(m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var finished = ShardFinished().Matches(output).Where(m => m.Groups[1].Value == batchId).Select(m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)).ToHashSet();
+        return started.Where(s => !finished.Contains(s)).DefaultIfEmpty(-1).Last();
+    }
+
+    [GeneratedRegex(@"Coding batch (\S+) shard (\d+) in process")]
+    private static partial Regex ShardStarted();
+
+    [GeneratedRegex(@"Coded batch (\S+) shard (\d+):")]
+    private static partial Regex ShardFinished();
+}

@@ -1,0 +1,109 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace PlantFunctions.Testing.Hosting;
+
+/// <summary>
+/// A real HTTP proxy in front of one storage endpoint (Azurite's blob service, say) that answers 503 Server Busy, as
+/// Azure Storage does under load, to the requests it is told to fail while a fault window is open; everything else is
+/// forwarded as is (signatures stay valid: the path, query and headers are unchanged).
+/// </summary>
+public sealed class FaultyProxy : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly HttpClient forward = new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+    private readonly Uri target;
+    private Func<HttpRequest, bool> fails = _ => false;
+    private DateTimeOffset until = DateTimeOffset.MinValue;
+    private int faults;
+
+    private FaultyProxy(Uri target)
+    {
+        this.target = target;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        app = builder.Build();
+        app.Run(HandleAsync);
+    }
+
+    /// <summary>Where clients should connect instead of the target.</summary>
+    public Uri Address { get; private set; } = null!;
+
+    /// <summary>Requests answered with 503 so far.</summary>
+    public int Faults => Volatile.Read(ref faults);
+
+    /// <summary>Starts a proxy in front of <paramref name="target"/> (scheme, host and port).</summary>
+    public static async Task<FaultyProxy> StartAsync(Uri target)
+    {
+        var proxy = new FaultyProxy(target);
+        await proxy.app.StartAsync().ConfigureAwait(false);
+        proxy.Address = new Uri(proxy.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        return proxy;
+    }
+
+    /// <summary>Fails the requests <paramref name="which"/> selects with 503 for <paramref name="duration"/> from now.</summary>
+    public void FailFor(TimeSpan duration, Func<HttpRequest, bool> which)
+    {
+        fails = which;
+        until = DateTimeOffset.UtcNow + duration;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        forward.Dispose();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (DateTimeOffset.UtcNow < until && fails(request))
+        {
+            Interlocked.Increment(ref faults);
+            context.Response.StatusCode = (int)HttpStatusCode.ServiceUnavailable;
+            context.Response.Headers["x-ms-error-code"] = "ServerBusy";
+            return;
+        }
+
+        var outgoing = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(target, request.Path.Value + request.QueryString.Value));
+        if (request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding"))
+        {
+            outgoing.Content = new StreamContent(request.Body);
+        }
+
+        foreach (var header in request.Headers)
+        {
+            if (header.Key.Equals("Host", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!outgoing.Headers.TryAddWithoutValidation(header.Key, header.Value.ToArray()))
+            {
+                outgoing.Content?.Headers.TryAddWithoutValidation(header.Key, header.Value.ToArray());
+            }
+        }
+
+        using var response = await forward.SendAsync(outgoing, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted).ConfigureAwait(false);
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var header in response.Headers.Concat(response.Content.Headers))
+        {
+            if (!header.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                context.Response.Headers[header.Key] = header.Value.ToArray();
+            }
+        }
+
+        await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+    }
+}
