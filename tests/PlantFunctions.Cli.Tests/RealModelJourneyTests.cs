@@ -1,6 +1,8 @@
 using System.Text.Json;
 using PlantFunctions.Model.Synthetic;
 using PlantFunctions.Pipeline.Batches;
+using PlantFunctions.Contracts;
+using PlantFunctions.Contracts.Batches;
 using PlantFunctions.Pipeline.Storage;
 using PlantFunctions.Testing;
 using PlantFunctions.Testing.Hosting;
@@ -67,7 +69,7 @@ public sealed class RealModelJourneyTests(AzuriteFixture azurite)
         var records = new List<ResultRecord>();
         await foreach (var blob in results.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, BatchPaths.ResultsPrefix(batchId), CancellationToken.None))
         {
-            if (blob.Name.EndsWith(".jsonl", StringComparison.Ordinal) && !blob.Name.Contains("/_work/", StringComparison.Ordinal))
+            if (blob.Name.StartsWith(BatchPaths.ShardResultsPrefix(batchId), StringComparison.Ordinal))
             {
                 string content = (await results.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToString();
                 records.AddRange(content.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonSerializer.Deserialize<ResultRecord>(line, PlantJson.Options)!));

@@ -27,13 +27,16 @@ public sealed class ServiceCommandTests(AzuriteFixture azurite)
         using var cli = PlantCli.Start(folder, new Dictionary<string, string> { ["Plant__Api__FunctionKeys"] = PlantTestSettings.FunctionKey },
             "submit", "notes.jsonl", "--batch-id", "cli-1", "--api", host.BaseAddress.ToString());
         int exitCode = await cli.WaitAsync(Timeout);
-        var view = await host.Get<PlantFunctions.Pipeline.Batches.BatchService>().GetAsync("cli-1");
+        var status = await new PlantFunctions.Contracts.Client.PlantApiClient(host.Client, null).GetBatchAsync("cli-1");
 
         Assert.True(exitCode == 0, cli.Output);
         Assert.Contains("Completed", cli.Output, StringComparison.Ordinal);
         Assert.Contains("12 coded", cli.Output, StringComparison.Ordinal);
-        Assert.Equal(12, view!.NotesCoded);
-        Assert.True(await host.Get<TaskHub>().Notes.GetBlobClient("cli-1/notes.jsonl").ExistsAsync());
+        Assert.Contains("/runtime/webhooks/durabletask/instances/cli-1?", cli.Output, StringComparison.Ordinal);
+        Assert.Contains("code=***", cli.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(PlantTestSettings.FunctionKey, cli.Output, StringComparison.Ordinal);   // the key is never printed
+        Assert.Equal(12, status!.ReadOutput<PlantFunctions.Contracts.Batches.BatchOutput>()!.NotesCoded);
+        Assert.True(await host.Get<PlantStorage>().Notes.GetBlobClient("cli-1/notes.jsonl").ExistsAsync());
     }
 
     [Fact]
@@ -77,11 +80,23 @@ public sealed class ServiceCommandTests(AzuriteFixture azurite)
         int exitCode = await cli.WaitAsync(Timeout);
 
         Assert.True(exitCode == 0, cli.Output);
-        Assert.True(await azurite.Account.Queues.GetQueueClient($"{hub}-training").ExistsAsync());
+        var queues = new Azure.Storage.Queues.QueueServiceClient(azurite.ConnectionString);
+        Assert.True(await queues.GetQueueClient($"{hub}-workitems").ExistsAsync());
+        Assert.True(await queues.GetQueueClient($"{hub}-control-00").ExistsAsync());
         Assert.True(await azurite.Account.Blobs.GetBlobContainerClient(settings["Plant:Containers:Results"]).ExistsAsync());
-        string table = char.ToUpperInvariant(hub[0]) + hub[1..] + "Batches";
-        Assert.Contains(table, cli.Output, StringComparison.Ordinal);
-        Assert.NotNull(await azurite.Account.Tables.QueryAsync(t => t.Name == table).FirstOrDefaultAsync());
+        string models = char.ToUpperInvariant(hub[0]) + hub[1..] + "Models";
+        Assert.Contains(models, cli.Output, StringComparison.Ordinal);
+        Assert.True(await TableExistsAsync(models));
+        Assert.True(await TableExistsAsync($"{hub}Instances"));
     }
 
+    private async Task<bool> TableExistsAsync(string name)
+    {
+        await foreach (var table in azurite.Account.Tables.QueryAsync(t => t.Name == name))
+        {
+            return true;
+        }
+
+        return false;
+    }
 }
