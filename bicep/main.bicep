@@ -1,11 +1,13 @@
-// PlantFunctions on Azure Container Apps: storage (blobs, queues, tables), a user-assigned identity with storage
-// data-plane roles only, an environment with a Consumption and a serverless GPU profile, the API host, a GPU worker
-// that scales 0..N on the work-item queue, and a GPU training job started by the training-signal queue. One image; the role each app
-// plays is chosen by Plant__Roles. Deploy with infra/deploy.sh; validate offline with infra/bicep-check.sh.
+// PlantFunctions as Azure Functions on Azure Container Apps: a storage account (the service's blob containers and the
+// Functions host / Durable Task storage), a user-assigned identity with exactly the storage roles the Functions host, the
+// blob trigger and the Durable Task extension need, Log Analytics and a workspace-based Application Insights, a Container
+// Apps environment with a Consumption and a serverless GPU workload profile, and ONE container app of kind 'functionapp'
+// on the GPU profile that runs the isolated worker (HTTP API, orchestrations, activities, blob and timer triggers).
+// Deploy with infra/deploy.sh; validate offline with infra/bicep-check.sh.
 
 targetScope = 'resourceGroup'
 
-import { functionKeysSecretName } from 'modules/app-config.bicep'
+import { appInsightsSecretName } from 'modules/app-config.bicep'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Deployment
@@ -24,7 +26,7 @@ param tags object = {
   application: 'PlantFunctions'
 }
 
-@description('Container image for every app and the job, e.g. myregistry.azurecr.io/plantfunctions:1.0.0 (built from infra/container/Dockerfile).')
+@description('Container image of the Functions app, e.g. myregistry.azurecr.io/plantfunctions:1.0.0 (built from infra/container/Dockerfile).')
 param containerImage string
 
 @description('Registry login server of containerImage; empty for a public image.')
@@ -37,40 +39,29 @@ param registryUsername string = ''
 @secure()
 param registryPassword string = ''
 
-@description('API keys accepted by the HTTP API (Plant:Api:FunctionKeys). Stored as a Container Apps secret.')
-@secure()
-param apiFunctionKeys string
-
-@description('Serverless GPU profile for the worker and the training job: T4 (16 GB) by default, A100 (80 GB) for large models.')
+@description('Serverless GPU profile the app runs on: T4 (16 GB) by default, A100 (80 GB) for large models.')
 @allowed([
   'Consumption-GPU-NC8as-T4'
   'Consumption-GPU-NC24-A100'
 ])
 param gpuProfileType string = 'Consumption-GPU-NC8as-T4'
 
-@description('Maximum GPU worker replicas (the worker scales to zero when the work-item queue is empty).')
+@description('Minimum replicas. 1 (default) keeps one GPU replica running: with the Durable Task Azure Storage provider, Container Apps does not scale the app from zero for orchestration and activity work. 0 saves the GPU while idle; see infra/DEPLOY.md for what then wakes the app.')
+@allowed([
+  0
+  1
+])
+param minReplicas int = 1
+
+@description('Maximum replicas (each one a GPU). Container Apps adds replicas on the rules it derives from the app\'s triggers.')
 @minValue(1)
 @maxValue(100)
-param workerMaxReplicas int = 4
+param maxReplicas int = 4
 
-@description('Work-item messages per worker replica the scaler aims for (KEDA azure-queue queueLength).')
-@minValue(1)
-param workerMessagesPerReplica int = 4
-
-@description('Maximum API replicas. Keep 1 unless the coordinator is safe to run in several replicas at once.')
-@minValue(1)
-@maxValue(10)
-param apiMaxReplicas int = 1
-
-@description('vCPUs of the API replica (Consumption profile: 0.25 to 4).')
-param apiCpu string = '1.0'
-
-@description('Memory of the API replica (2 GiB per vCPU on the Consumption profile).')
-param apiMemory string = '2Gi'
-
-@description('Maximum run time of one training execution, in seconds.')
-@minValue(600)
-param trainingTimeoutSeconds int = 14400
+@description('Seconds a stopping replica gets to finish the activity in hand (an unfinished one is redelivered by the Durable Task extension anyway).')
+@minValue(0)
+@maxValue(600)
+param terminationGracePeriodSeconds int = 300
 
 @description('Storage replication.')
 @allowed([
@@ -88,12 +79,12 @@ param allowSharedKeyAccess bool = false
 @minValue(1)
 param resultsRetentionDays int = 30
 
-@description('Days Log Analytics keeps container logs.')
+@description('Days Log Analytics keeps logs and Application Insights telemetry.')
 @minValue(30)
 @maxValue(730)
 param logRetentionDays int = 30
 
-@description('Optional object id of a person or group who runs the plant CLI against this storage (submit, register); gets the same three data roles.')
+@description('Optional object id of a person or group who runs the plant CLI against this storage (submit, register); gets Storage Blob, Queue and Table Data Contributor.')
 param operatorPrincipalId string = ''
 
 @description('Kind of operatorPrincipalId.')
@@ -108,15 +99,23 @@ param operatorPrincipalType string = 'User'
 // Application settings (Plant:*). Defaults equal local.settings.sample.json unless a comment says why not.
 // ---------------------------------------------------------------------------------------------------------------
 
-@description('Plant:TaskHub. Prefix of the queue and table names: lowercase letters and digits, starting with a letter.')
+@description('Plant:Device. Torch device: cuda on the GPU profile (the sample\'s local default is auto); cpu for a CPU image.')
+@allowed([
+  'cuda'
+  'cpu'
+  'auto'
+])
+param device string = 'cuda'
+
+@description('Plant:TaskHub. The Durable Task hub (host.json: "hubName": "%Plant:TaskHub%"): lowercase letters and digits, starting with a letter.')
 @minLength(3)
-@maxLength(40)
+@maxLength(41)
 param taskHub string = 'plant'
 
-@description('Plant:ModelName. Name of the model (under the models container) the workers load.')
+@description('Plant:ModelName. Name of the model (under the models container) batches are coded with.')
 param modelName string = 'codiesp-dx'
 
-@description('Plant:Containers:Notes.')
+@description('Plant:Containers:Notes. Also the path of the blob trigger that starts batches from ready markers.')
 param notesContainerName string = 'notes'
 
 @description('Plant:Containers:Results.')
@@ -128,11 +127,11 @@ param modelsContainerName string = 'models'
 @description('Plant:Containers:Training.')
 param trainingContainerName string = 'training'
 
-@description('Plant:Batches:NotesPerShard. Notes per work item.')
+@description('Plant:Batches:NotesPerShard. Notes per CodeShard activity.')
 @minValue(1)
 param notesPerShard int = 64
 
-@description('Plant:Batches:MaxAttempts. Deliveries of a work item before it goes to the poison queue.')
+@description('Plant:Batches:MaxAttempts. Attempts of a shard before its notes get error records.')
 @minValue(1)
 param maxAttempts int = 5
 
@@ -140,19 +139,16 @@ param maxAttempts int = 5
 @minValue(-1)
 param errorThreshold int = -1
 
-@description('Plant:Batches:WatchReadyMarkers. Start batches from ready-marker blobs in the notes container.')
-param watchReadyMarkers bool = true
-
-@description('Plant:Workers:Count. Concurrent work-item loops per replica.')
+@description('Plant:Workers:Count. Activities one process runs at once; keep it equal to host.json\'s maxConcurrentActivityFunctions (1).')
 @minValue(1)
 param workersPerReplica int = 1
-
-@description('Plant:Workers:VisibilityTimeout (hh:mm:ss). How long a received work item stays invisible to other workers.')
-param workerVisibilityTimeout string = '00:02:00'
 
 @description('Plant:Notes:MaxNoteChars. Longer notes are rejected.')
 @minValue(1)
 param maxNoteChars int = 2000000
+
+@description('Plant:Training:SliceDuration (hh:mm:ss). A training activity returns at the first epoch end after this long; the next one resumes from the checkpoint.')
+param trainingSliceDuration string = '00:10:00'
 
 // ---------------------------------------------------------------------------------------------------------------
 // Names
@@ -163,24 +159,6 @@ var gpuProfileName = 'gpu'
 
 @description('One container environment variable, typed from the Container Apps schema so misspelt properties fail the build.')
 type environmentVariable = resourceInput<'Microsoft.App/containerApps@2025-07-01'>.properties.template.containers[*].env[*]
-
-// Queue and table names derived from the task hub; with the default 'plant': plant-workitems, plant-workitems-poison,
-// plant-control and PlantBatches, PlantShards, PlantTrainingJobs, PlantModels.
-var hubTitle = '${toUpper(substring(taskHub, 0, 1))}${substring(taskHub, 1)}'
-var workItemsQueueName = '${taskHub}-workitems'
-var trainingSignalQueueName = '${taskHub}-training'
-var queueNames = [
-  workItemsQueueName
-  '${taskHub}-workitems-poison'
-  '${taskHub}-control'
-  trainingSignalQueueName
-]
-var tableNames = [
-  '${hubTitle}Batches'
-  '${hubTitle}Shards'
-  '${hubTitle}TrainingJobs'
-  '${hubTitle}Models'
-]
 
 // A serverless GPU replica gets the whole profile: T4 = 8 vCPU / 56 GiB, A100 = 24 vCPU / 220 GiB.
 var gpuResources = {
@@ -218,28 +196,46 @@ module storage 'modules/storage.bicep' = {
       modelsContainerName
       trainingContainerName
     ]
-    queueNames: queueNames
-    tableNames: tableNames
     resultsContainerName: resultsContainerName
     resultsRetentionDays: resultsRetentionDays
   }
 }
 
+// The roles Azure Functions documents for an identity-based AzureWebJobsStorage connection, for what this app uses:
+//   host only (secrets, locks, timer)   Storage Blob Data Owner
+//   diagnostic events                   + Storage Table Data Contributor
+//   blob trigger (receipts, poison queue, on the host connection)
+//                                       Storage Account Contributor, Storage Blob Data Owner, Storage Queue Data Contributor
+//   Durable Functions (Azure Storage)   Storage Blob Data Contributor (covered by Owner), Storage Queue Data Contributor,
+//                                       Storage Table Data Contributor
+// The app's own blobs (notes, results, models, training) and its models table are covered by the same roles.
 module identityRoles 'modules/storage-roles.bicep' = {
   name: 'storage-roles-app'
   params: {
     storageAccountName: storage.outputs.name
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
+    roles: [
+      'Storage Blob Data Owner'
+      'Storage Queue Data Contributor'
+      'Storage Table Data Contributor'
+      'Storage Account Contributor'
+    ]
   }
 }
 
+// The plant CLI (submit, register, init-storage) reads and writes blobs, the models table and the task hub.
 module operatorRoles 'modules/storage-roles.bicep' = if (!empty(operatorPrincipalId)) {
   name: 'storage-roles-operator'
   params: {
     storageAccountName: storage.outputs.name
     principalId: operatorPrincipalId
     principalType: operatorPrincipalType
+    roles: [
+      'Storage Blob Data Contributor'
+      'Storage Queue Data Contributor'
+      'Storage Table Data Contributor'
+    ]
   }
 }
 
@@ -248,6 +244,7 @@ module environment 'modules/environment.bicep' = {
   params: {
     name: '${namePrefix}-env'
     logAnalyticsName: '${namePrefix}-logs'
+    appInsightsName: '${namePrefix}-insights'
     location: location
     tags: tags
     logRetentionDays: logRetentionDays
@@ -256,14 +253,20 @@ module environment 'modules/environment.bicep' = {
   }
 }
 
-// Every app and the job get exactly this block, plus Plant__Roles and Plant__Device from roleEnv. Storage is reached
-// with the managed identity in the Azure Functions "identity-based connection" convention (AzureWebJobsStorage__*);
-// there is no account key or connection string anywhere. The API keys come from a Container Apps secret.
-// Every Plant__* name of local.settings.sample.json is provided (infra/bicep-check.sh checks this). Not carried over,
-// because they only mean something to a local run:
-//   AzureWebJobsStorage      the Azurite connection string; replaced by the AzureWebJobsStorage__* settings below.
-//   FUNCTIONS_WORKER_RUNTIME read by the Functions Core Tools only; this is a plain ASP.NET Core host.
-var sharedEnv environmentVariable[] = [
+// The Functions app's settings. Storage is reached with the managed identity through the identity-based connection
+// AzureWebJobsStorage__* (used by the Functions host, the blob trigger, the Durable Task extension and the app's own
+// clients); there is no account key or connection string anywhere. Every name of local.settings.sample.json is set
+// here (infra/bicep-check.sh checks this) except the three that only mean something to a local run:
+//   AzureWebJobsStorage        the Azurite connection string; replaced by the AzureWebJobsStorage__* settings below.
+//   Plant__Roles               which loops the local host (plant serve) runs; the Functions app has no roles.
+//   Plant__Api__FunctionKeys   the local host's keys; the Functions host has its own (az containerapp function keys).
+// AzureWebJobsSecretStorageType=blob: the Functions host generates its keys (master, host, function and the Durable
+// extension's system key) and keeps them in the azure-webjobs-secrets container of this account. Functions on Container
+// Apps otherwise defaults to the Container Apps secret store, where the host generates no key and every key would have
+// to be provisioned as a secret and mounted as a file.
+var appSettings environmentVariable[] = [
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
+  { name: 'AzureWebJobsSecretStorageType', value: 'blob' }
   { name: 'AzureWebJobsStorage__accountName', value: storage.outputs.name }
   { name: 'AzureWebJobsStorage__blobServiceUri', value: storage.outputs.blobEndpoint }
   { name: 'AzureWebJobsStorage__queueServiceUri', value: storage.outputs.queueEndpoint }
@@ -271,9 +274,10 @@ var sharedEnv environmentVariable[] = [
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
   { name: 'AzureWebJobsStorage__clientId', value: identity.properties.clientId }
   { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', secretRef: appInsightsSecretName }
+  { name: 'Plant__Device', value: device }
   { name: 'Plant__TaskHub', value: taskHub }
   { name: 'Plant__ModelName', value: modelName }
-  { name: 'Plant__Api__FunctionKeys', secretRef: functionKeysSecretName }
   { name: 'Plant__Containers__Notes', value: notesContainerName }
   { name: 'Plant__Containers__Results', value: resultsContainerName }
   { name: 'Plant__Containers__Models', value: modelsContainerName }
@@ -281,112 +285,31 @@ var sharedEnv environmentVariable[] = [
   { name: 'Plant__Batches__NotesPerShard', value: string(notesPerShard) }
   { name: 'Plant__Batches__MaxAttempts', value: string(maxAttempts) }
   { name: 'Plant__Batches__ErrorThreshold', value: string(errorThreshold) }
-  { name: 'Plant__Batches__WatchReadyMarkers', value: watchReadyMarkers ? 'true' : 'false' }
   { name: 'Plant__Workers__Count', value: string(workersPerReplica) }
-  { name: 'Plant__Workers__VisibilityTimeout', value: workerVisibilityTimeout }
   { name: 'Plant__Notes__MaxNoteChars', value: string(maxNoteChars) }
+  { name: 'Plant__Training__SliceDuration', value: trainingSliceDuration }
 ]
 
-@description('The two settings that differ between the apps: which roles the host runs and which torch device it uses.')
-func roleEnv(roles string, device string) environmentVariable[] => [
-  { name: 'Plant__Roles', value: roles }
-  { name: 'Plant__Device', value: device }
-]
-
-// The API host runs the HTTP API and the batch coordinator. minReplicas 1: a coordinator scaled to zero in the middle
-// of a batch would stall it, and HTTP-triggered scale-from-zero would not wake it for queue-driven work.
-module api 'modules/container-app.bicep' = {
-  name: 'app-api'
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
   params: {
-    name: '${namePrefix}-api'
-    location: location
-    tags: tags
-    environmentId: environment.outputs.id
-    workloadProfileName: 'Consumption'
-    identityId: identity.id
-    image: containerImage
-    env: concat(sharedEnv, roleEnv('api', 'cpu'))
-    functionKeys: apiFunctionKeys
-    registryServer: registryServer
-    registryUsername: registryUsername
-    registryPassword: registryPassword
-    cpu: apiCpu
-    memory: apiMemory
-    ingressTargetPort: 8080
-    minReplicas: 1
-    maxReplicas: apiMaxReplicas
-    scaleRules: []
-    terminationGracePeriodSeconds: 60
-  }
-  dependsOn: [
-    identityRoles
-  ]
-}
-
-// GPU workers: zero replicas while the work-item queue is empty, up to workerMaxReplicas under load. The KEDA
-// azure-queue scaler reads the queue length with the managed identity (no connection string secret).
-module worker 'modules/container-app.bicep' = {
-  name: 'app-worker'
-  params: {
-    name: '${namePrefix}-worker'
+    name: '${namePrefix}-func'
     location: location
     tags: tags
     environmentId: environment.outputs.id
     workloadProfileName: gpuProfileName
     identityId: identity.id
     image: containerImage
-    env: concat(sharedEnv, roleEnv('worker', 'cuda'))
-    functionKeys: apiFunctionKeys
+    env: appSettings
+    appInsightsName: environment.outputs.appInsightsName
     registryServer: registryServer
     registryUsername: registryUsername
     registryPassword: registryPassword
     cpu: gpuResources[gpuProfileType].cpu
     memory: gpuResources[gpuProfileType].memory
-    ingressTargetPort: 0
-    minReplicas: 0
-    maxReplicas: workerMaxReplicas
-    scaleRules: [
-      {
-        name: 'work-item-queue'
-        custom: {
-          type: 'azure-queue'
-          metadata: {
-            accountName: storage.outputs.name
-            queueName: workItemsQueueName
-            queueLength: string(workerMessagesPerReplica)
-          }
-          identity: identity.id
-        }
-      }
-    ]
-    // Long enough to finish the shard in hand; an unfinished one reappears after the visibility timeout anyway.
-    terminationGracePeriodSeconds: 300
-  }
-  dependsOn: [
-    identityRoles
-  ]
-}
-
-module trainer 'modules/training-job.bicep' = {
-  name: 'job-trainer'
-  params: {
-    name: '${namePrefix}-train'
-    location: location
-    tags: tags
-    environmentId: environment.outputs.id
-    workloadProfileName: gpuProfileName
-    identityId: identity.id
-    image: containerImage
-    env: concat(sharedEnv, roleEnv('trainer', 'cuda'), [{ name: 'Plant__Training__ExitWhenIdle', value: 'true' }])
-    storageAccountName: storage.outputs.name
-    signalQueueName: trainingSignalQueueName
-    functionKeys: apiFunctionKeys
-    registryServer: registryServer
-    registryUsername: registryUsername
-    registryPassword: registryPassword
-    cpu: gpuResources[gpuProfileType].cpu
-    memory: gpuResources[gpuProfileType].memory
-    replicaTimeoutSeconds: trainingTimeoutSeconds
+    minReplicas: minReplicas
+    maxReplicas: maxReplicas
+    terminationGracePeriodSeconds: terminationGracePeriodSeconds
   }
   dependsOn: [
     identityRoles
@@ -397,17 +320,17 @@ module trainer 'modules/training-job.bicep' = {
 // Outputs
 // ---------------------------------------------------------------------------------------------------------------
 
-@description('Base URL of the HTTP API.')
-output apiUrl string = 'https://${api.outputs.fqdn}'
+@description('Base URL of the HTTP API (functions under /api, e.g. POST {apiUrl}/api/batches).')
+output apiUrl string = 'https://${functionApp.outputs.fqdn}'
+
+@description('Name of the Functions container app (for az containerapp function keys list / logs show).')
+output functionAppName string = functionApp.outputs.name
 
 @description('Storage account name (for the plant CLI: submit, register).')
 output storageAccountName string = storage.outputs.name
 
-@description('Client id of the apps\' managed identity.')
+@description('Client id of the app\'s managed identity.')
 output identityClientId string = identity.properties.clientId
 
-@description('Name of the GPU worker container app.')
-output workerAppName string = worker.outputs.name
-
-@description('Name of the training job (started by POST /api/training-jobs through the training-signal queue).')
-output trainingJobName string = trainer.outputs.name
+@description('Application Insights component name.')
+output appInsightsName string = environment.outputs.appInsightsName

@@ -2,8 +2,9 @@
 # Compiles and lints the Azure deployment (bicep/) offline with the real Bicep compiler, and fails on any error or
 # warning. The Bicep CLI comes from the NuGet package Azure.Bicep.CommandLine.linux-x64 (restored through
 # infra/tools/bicep/BicepTool.proj), so a clean clone needs nothing but the .NET SDK and Node.js.
-# Also checks that bicep/main.parameters.json only names parameters main.bicep declares, and that the Bicep app
-# settings carry exactly the Plant__* names of local.settings.sample.json.
+# Also checks that bicep/main.parameters.json only names parameters main.bicep declares, and that the Functions app's
+# settings in the Bicep carry every name of local.settings.sample.json except the local-only ones (AzureWebJobsStorage,
+# Plant__Roles, Plant__Api__FunctionKeys), no Plant__* name the sample lacks, and an identity-based storage connection.
 #
 #   infra/bicep-check.sh            (from any directory; NUGET_PACKAGES is respected)
 set -euo pipefail
@@ -58,7 +59,7 @@ while IFS= read -r -d '' file; do
   run_bicep lint "$file"
 done < <(find "$bicep_dir" -name '*.bicep' -print0 | sort -z)
 
-echo "bicep-check: checking main.parameters.json and the Plant__* settings"
+echo "bicep-check: checking main.parameters.json and the app settings against local.settings.sample.json"
 if [[ -f "$out/main.json" ]]; then
   node - "$out/main.json" "$bicep_dir/main.parameters.json" "$repo/local.settings.sample.json" <<'JS' || errors=$((errors + 1))
 const fs = require('fs');
@@ -73,18 +74,47 @@ for (const name of Object.keys(given)) {
 const required = Object.keys(declared).filter(n => !('defaultValue' in declared[n]) && !(n in given));
 console.log(`parameters to pass at deploy time: ${required.join(', ')}`);
 
-// Names local.settings.sample.json has that mean nothing in Azure (see the comment above sharedEnv in main.bicep).
-const localOnly = new Set(['AzureWebJobsStorage', 'FUNCTIONS_WORKER_RUNTIME']);
-const local = Object.keys(JSON.parse(fs.readFileSync(settingsPath, 'utf8')).Values).filter(n => !localOnly.has(n));
-// Env entries appear as JSON ("name": "Plant__X") or, where they hold runtime values, as createObject('name', 'Plant__X', ...).
-const inBicep = new Set([...templateText.matchAll(/(?:"name": "|'name', ')(Plant__[A-Za-z0-9_]+)/g)].map(m => m[1]));
-for (const name of local) {
+// Names local.settings.sample.json has that mean nothing in Azure (see the comment above appSettings in main.bicep):
+// the Azurite connection string, and the local host's roles and keys. Every other name must be an app setting in Azure.
+const localOnly = new Set(['AzureWebJobsStorage', 'Plant__Roles', 'Plant__Api__FunctionKeys']);
+const sample = Object.keys(JSON.parse(fs.readFileSync(settingsPath, 'utf8')).Values);
+
+// The app settings are the container env arrays: JSON objects under an "env" key (in a module's parameters they sit in
+// { "value": [...] }), or, where Bicep compiles them into an expression, createObject('name', 'X', ...).
+const inBicep = new Set();
+const collect = node => {
+  if (Array.isArray(node)) { node.forEach(collect); return; }
+  if (node === null || typeof node !== 'object') { return; }
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'env') {
+      const list = Array.isArray(value) ? value : value && value.value;
+      if (Array.isArray(list)) { list.forEach(e => { if (e && typeof e.name === 'string') inBicep.add(e.name); }); }
+      if (typeof list === 'string') { for (const m of list.matchAll(/'name', '([A-Za-z0-9_]+)'/g)) inBicep.add(m[1]); }
+    }
+    collect(value);
+  }
+};
+collect(JSON.parse(templateText));
+
+for (const name of sample.filter(n => !localOnly.has(n))) {
   if (!inBicep.has(name)) { console.log(`error: main.bicep sets no app setting '${name}' (in local.settings.sample.json)`); failed = true; }
 }
-for (const name of inBicep) {
-  if (!local.includes(name)) { console.log(`error: local.settings.sample.json has no '${name}' (set by main.bicep)`); failed = true; }
+for (const name of localOnly) {
+  if (inBicep.has(name)) { console.log(`error: main.bicep sets '${name}', which is local-only (a connection string or a local host setting)`); failed = true; }
 }
-console.log(`Plant__* settings in both: ${inBicep.size}`);
+for (const name of [...inBicep].filter(n => n.startsWith('Plant__'))) {
+  if (!sample.includes(name)) { console.log(`error: local.settings.sample.json has no '${name}' (set by main.bicep)`); failed = true; }
+}
+// The identity-based host storage connection: an account name or the three service URIs, the credential and the client id.
+const hasEndpoint = inBicep.has('AzureWebJobsStorage__accountName') ||
+  ['blob', 'queue', 'table'].every(s => inBicep.has(`AzureWebJobsStorage__${s}ServiceUri`));
+for (const [ok, what] of [[hasEndpoint, 'AzureWebJobsStorage__accountName (or __blob/__queue/__tableServiceUri)'],
+                          [inBicep.has('AzureWebJobsStorage__credential'), 'AzureWebJobsStorage__credential'],
+                          [inBicep.has('AzureWebJobsStorage__clientId'), 'AzureWebJobsStorage__clientId']]) {
+  if (!ok) { console.log(`error: main.bicep sets no ${what} (identity-based storage connection)`); failed = true; }
+}
+console.log(`app settings set by main.bicep: ${inBicep.size}; local-only names of the sample: ${[...localOnly].join(', ')}`);
+
 process.exit(failed ? 1 : 0);
 JS
 fi

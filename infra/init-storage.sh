@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Creates the task hub's queues, tables and blob containers on the configured storage account (local.settings.json,
-# overridden by environment variables: Azurite by default, or AzureWebJobsStorage__* for Azure). The service also
-# creates whatever is missing when it starts. Usable from any directory; start Azurite first (infra/azurite-start.sh).
+# Creates the task hub (the Durable Task engine's queues, tables and lease containers), the service's blob containers
+# and its models table on the configured storage account (local.settings.json, overridden by environment variables:
+# Azurite by default, or AzureWebJobsStorage__* for Azure) with `plant init-storage`. The local host (plant serve) and,
+# in Azure, the Functions app create whatever is missing when they start. Usable from any directory; start Azurite
+# first (infra/azurite-start.sh).
 set -euo pipefail
 
 repo=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)

@@ -1,4 +1,5 @@
-// Log Analytics workspace and the Container Apps managed environment with a Consumption and a serverless GPU profile.
+// Log Analytics workspace, a workspace-based Application Insights component, and the Container Apps managed environment
+// with a Consumption and a serverless GPU workload profile.
 
 @description('Container Apps environment name.')
 param name string
@@ -6,10 +7,13 @@ param name string
 @description('Log Analytics workspace name.')
 param logAnalyticsName string
 
+@description('Application Insights component name.')
+param appInsightsName string
+
 @description('Azure region. Serverless GPU profiles exist only in some regions (e.g. westus3, australiaeast, swedencentral).')
 param location string
 
-@description('Tags applied to both resources.')
+@description('Tags applied to every resource.')
 param tags object
 
 @description('Days Log Analytics keeps logs.')
@@ -36,6 +40,20 @@ resource logs 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: logRetentionDays
+  }
+}
+
+// Workspace-based: telemetry (the Functions host's and the worker's OpenTelemetry through the Azure Monitor exporter) is
+// stored in the Log Analytics workspace above.
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: appInsightsName
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    IngestionMode: 'LogAnalytics'
   }
 }
 
@@ -73,3 +91,6 @@ output name string = environment.name
 
 @description('Log Analytics workspace resource id.')
 output logAnalyticsId string = logs.id
+
+@description('Application Insights component name (the app reads its connection string into a secret).')
+output appInsightsName string = insights.name

@@ -1,5 +1,9 @@
-// Storage for one PlantFunctions deployment: the account, its blob containers, queues and tables, and a lifecycle rule
-// that deletes old results. Data-plane access is by Microsoft Entra ID only (see main.bicep's role assignments).
+// Storage for one PlantFunctions deployment: the account, the service's blob containers and a lifecycle rule that deletes
+// old results. Data-plane access is by Microsoft Entra ID only (see main.bicep's role assignments). The same account is
+// the Functions host storage (AzureWebJobsStorage): the host, the blob trigger and the Durable Task extension create
+// their own containers, queues and tables in it (azure-webjobs-*, <taskHub>-control-NN, <taskHub>-workitems,
+// <taskHub>History, <taskHub>Instances, <taskHub>-leases, ...), and the app creates its model registry table
+// (PlantModels for the task hub 'plant') when it starts. So only the service's own blob containers are created here.
 
 @description('Storage account name (3-24 lowercase letters and digits, globally unique).')
 @minLength(3)
@@ -21,17 +25,11 @@ param tags object
 ])
 param skuName string
 
-@description('Allow account-key (shared key) and SAS access. Off: every client, the apps and the KEDA scaler authenticate with Entra ID.')
+@description('Allow account-key (shared key) and SAS access. Off: every client, the Functions host and the app authenticate with Entra ID.')
 param allowSharedKeyAccess bool
 
 @description('Blob containers to create.')
 param containerNames string[]
-
-@description('Queues to create.')
-param queueNames string[]
-
-@description('Tables to create.')
-param tableNames string[]
 
 @description('Container whose blobs are deleted by the lifecycle rule.')
 param resultsContainerName string
@@ -89,30 +87,6 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
-resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-06-01' = {
-  parent: account
-  name: 'default'
-}
-
-resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-06-01' = [
-  for queueName in queueNames: {
-    parent: queueService
-    name: queueName
-  }
-]
-
-resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2025-06-01' = {
-  parent: account
-  name: 'default'
-}
-
-resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2025-06-01' = [
-  for tableName in tableNames: {
-    parent: tableService
-    name: tableName
-  }
-]
-
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = {
   parent: account
   name: 'default'
@@ -160,8 +134,8 @@ output id string = account.id
 @description('Blob service endpoint, e.g. https://<account>.blob.core.windows.net/.')
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 
-@description('Queue service endpoint.')
+@description('Queue service endpoint, e.g. https://<account>.queue.core.windows.net/.')
 output queueEndpoint string = account.properties.primaryEndpoints.queue
 
-@description('Table service endpoint.')
+@description('Table service endpoint, e.g. https://<account>.table.core.windows.net/.')
 output tableEndpoint string = account.properties.primaryEndpoints.table

@@ -1,6 +1,9 @@
-// One PlantFunctions container app (the API host or the GPU worker): same image, role chosen by Plant__Roles in env.
+// The PlantFunctions Azure Functions app, hosted as Azure Functions on Azure Container Apps: a Microsoft.App/containerApps
+// resource with kind 'functionapp'. With that kind, Container Apps reads the app's triggers (HTTP, timer, blob, Durable
+// orchestration and activity) from the Functions host and manages the KEDA scale rules itself; user-written scale
+// rules are refused in that mode, so template.scale sets only the replica bounds.
 
-import { functionKeysSecretName, registryPasswordSecretName } from 'app-config.bicep'
+import { appInsightsSecretName, registryPasswordSecretName } from 'app-config.bicep'
 
 @description('Container app name.')
 param name string
@@ -14,21 +17,20 @@ param tags object
 @description('Managed environment resource id.')
 param environmentId string
 
-@description('Workload profile the app runs on (Consumption or the GPU profile name).')
+@description('Workload profile the app runs on (the serverless GPU profile).')
 param workloadProfileName string
 
-@description('User-assigned managed identity resource id; used for storage, the KEDA scaler and (optionally) image pulls.')
+@description('User-assigned managed identity resource id; used for storage and (optionally) image pulls.')
 param identityId string
 
-@description('Container image, e.g. myregistry.azurecr.io/plantfunctions:1.0.0.')
+@description('Container image built from infra/container/Dockerfile, e.g. myregistry.azurecr.io/plantfunctions:1.0.0.')
 param image string
 
-@description('Environment variables: main.bicep\'s shared block plus Plant__Roles and Plant__Device.')
+@description('Application settings (environment variables), built by main.bicep.')
 param env resourceInput<'Microsoft.App/containerApps@2025-07-01'>.properties.template.containers[*].env
 
-@description('Value of Plant:Api:FunctionKeys, stored as a Container Apps secret.')
-@secure()
-param functionKeys string
+@description('Application Insights component (same resource group) whose connection string becomes a secret.')
+param appInsightsName string
 
 @description('Registry login server; empty for a public image.')
 param registryServer string
@@ -40,37 +42,35 @@ param registryUsername string
 @secure()
 param registryPassword string
 
-@description('vCPUs per replica (string so fractional values such as 0.5 are possible).')
+@description('vCPUs per replica (string so fractional values are possible). A serverless GPU replica gets the whole profile.')
 param cpu string
 
-@description('Memory per replica, e.g. 2Gi.')
+@description('Memory per replica, e.g. 56Gi.')
 param memory string
 
-@description('External HTTPS ingress to this target port; 0 for no ingress (background worker).')
+@description('Minimum replicas (0 or 1).')
 @minValue(0)
-@maxValue(65535)
-param ingressTargetPort int
-
-@description('Minimum replicas.')
-@minValue(0)
+@maxValue(1)
 param minReplicas int
 
 @description('Maximum replicas.')
 @minValue(1)
 param maxReplicas int
 
-@description('Scale rules (Container Apps ScaleRule objects); empty for none.')
-param scaleRules resourceInput<'Microsoft.App/containerApps@2025-07-01'>.properties.template.scale.rules
-
-@description('Seconds a stopping replica gets to finish its current work.')
+@description('Seconds a stopping replica gets to finish its current activity.')
 @minValue(0)
 @maxValue(600)
 param terminationGracePeriodSeconds int
+
+resource insights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
 
 resource app 'Microsoft.App/containerApps@2025-07-01' = {
   name: name
   location: location
   tags: tags
+  kind: 'functionapp'
   identity: {
     type: 'UserAssigned'
     userAssignedIdentities: {
@@ -82,11 +82,11 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
     workloadProfileName: workloadProfileName
     configuration: {
       activeRevisionsMode: 'Single'
-      // Inline so the linter can verify each secret value comes from a @secure() parameter.
+      // Inline so the linter can verify each secret value comes from a @secure() parameter or a resource property.
       secrets: [
         {
-          name: functionKeysSecretName
-          value: functionKeys
+          name: appInsightsSecretName
+          value: insights.properties.ConnectionString
         }
         ...(!empty(registryServer) && !empty(registryUsername)
           ? [
@@ -105,20 +105,20 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
               ? { server: registryServer, identity: identityId }
               : { server: registryServer, username: registryUsername, passwordSecretRef: registryPasswordSecretName }
           ]
-      ingress: ingressTargetPort == 0
-        ? null
-        : {
-            external: true
-            targetPort: ingressTargetPort
-            transport: 'auto'
-            allowInsecure: false
-          }
+      // The Functions host in the dotnet-isolated base image listens on port 80. The HTTP functions check their own
+      // function keys (AuthorizationLevel.Function); health is anonymous.
+      ingress: {
+        external: true
+        targetPort: 80
+        transport: 'auto'
+        allowInsecure: false
+      }
     }
     template: {
       terminationGracePeriodSeconds: terminationGracePeriodSeconds
       containers: [
         {
-          name: 'plant'
+          name: 'functions'
           image: image
           env: env
           resources: {
@@ -130,7 +130,6 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
       scale: {
         minReplicas: minReplicas
         maxReplicas: maxReplicas
-        rules: scaleRules
       }
     }
   }
@@ -139,5 +138,5 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
 @description('Container app name.')
 output name string = app.name
 
-@description('Public host name, empty without ingress.')
+@description('Public host name of the app.')
 output fqdn string = app.properties.configuration.?ingress.?fqdn ?? ''
