@@ -1,6 +1,6 @@
 namespace PlantFunctions.Benchmarks;
 
-/// <summary>What the benchmark runs.</summary>
+/// <summary>What one run of the service benchmark runs.</summary>
 internal sealed record BenchmarkSettings(
     int Workers,
     int LoopsPerWorker,
@@ -11,4 +11,8 @@ internal sealed record BenchmarkSettings(
     string ModelFile,
     string WorkerHost,
     string Device,
-    int Threads);
+    int Threads,
+    int ShardsPerGeneration,
+    TimeSpan QueuePolling,
+    int Replays,
+    bool ReplayAllEpisodes);

@@ -4,6 +4,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
 {
     ["priors"] = PriorsBenchmark.Run,
     ["service"] = ServiceBenchmark.Run,
+    ["replay"] = ServiceBenchmark.RunReplay,
     ["coding"] = CodingBenchmark.Run,
     ["training"] = TrainingBenchmark.Run,
 };

@@ -1,24 +1,43 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DurableTask.AzureStorage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using PlantFunctions.Contracts;
+using PlantFunctions.Contracts.Batches;
+using PlantFunctions.Contracts.Client;
+using PlantFunctions.Contracts.Instances;
 using PlantFunctions.Host;
 using PlantFunctions.Model.Synthetic;
 using PlantFunctions.Pipeline.Batches;
 using PlantFunctions.Pipeline.Coding;
 using PlantFunctions.Pipeline.Hosting;
-using PlantFunctions.Pipeline.Orchestration;
 using PlantFunctions.Pipeline.Storage;
 
 namespace PlantFunctions.Benchmarks;
 
 /// <summary>
-/// Runs one batch with N worker processes on a fresh task hub and reads the throughput from its summary. The coordinator
-/// (planner, fan-in) runs in this process; the workers are separate processes like in production.
+/// Runs one batch on a fresh task hub of the Durable Task engine (DTFx's Azure Storage backend): the API host (role
+/// <c>api</c>) in this process, N worker host processes (role <c>worker</c>: the orchestrator and the shards), the batch
+/// started and followed through the HTTP API like a client would. Then, with the workers stopped and nothing purged, it
+/// reads the batch instance's rows in the History and Instances tables and, when asked, replays the orchestrator's last
+/// execution offline.
 /// </summary>
 internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
 {
+    public const string BatchId = "bench";
+    public const string FunctionKey = "bench";
+
+    /// <summary>How often the status URL is polled.</summary>
+    public static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often a worker renews its partition leases and looks for free ones (the default 10 s would delay the first orchestration step).</summary>
+    public static readonly TimeSpan PartitionRenew = TimeSpan.FromSeconds(1);
+
     public async Task<BenchmarkResult> RunAsync(string connectionString, CancellationToken cancellationToken)
     {
         string taskHub = "bench" + Guid.NewGuid().ToString("N")[..10];
@@ -28,80 +47,95 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
             ["Plant:TaskHub"] = taskHub,
             ["Plant:ModelName"] = "bench",
             ["Plant:Device"] = settings.Device,
-            ["Plant:Api:FunctionKeys"] = "bench",
+            ["Plant:Api:FunctionKeys"] = FunctionKey,
             ["Plant:Containers:Notes"] = taskHub + "-notes",
             ["Plant:Containers:Results"] = taskHub + "-results",
             ["Plant:Containers:Models"] = taskHub + "-models",
             ["Plant:Containers:Training"] = taskHub + "-training",
-            ["Plant:Batches:NotesPerShard"] = settings.NotesPerShard.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Plant:Workers:Count"] = settings.LoopsPerWorker.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Plant:Workers:PollInterval"] = "00:00:00.200",
-            ["Plant:Batches:SweepInterval"] = "00:00:05",
+            ["Plant:Batches:NotesPerShard"] = Invariant(settings.NotesPerShard),
+            ["Plant:Batches:ShardsPerGeneration"] = Invariant(settings.ShardsPerGeneration),
+            ["Plant:Batches:WatchReadyMarkers"] = "false",
+            ["Plant:Workers:Count"] = Invariant(settings.LoopsPerWorker),
+            ["Plant:Durable:MaxQueuePollingInterval"] = settings.QueuePolling.ToString("c", CultureInfo.InvariantCulture),
+            ["Plant:Durable:PartitionRenewInterval"] = PartitionRenew.ToString("c", CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        var coordinatorSettings = new Dictionary<string, string?>(common) { ["Plant:Roles"] = "api", ["urls"] = "http://127.0.0.1:0" };
-        var app = PlantHost.Build([], services => services.AddPlantModel(), new PlantHostOptions { ReadLocalSettings = false, Overrides = coordinatorSettings });
+        var apiSettings = new Dictionary<string, string?>(common) { ["Plant:Roles"] = "api", ["urls"] = "http://127.0.0.1:0" };
+        var app = PlantHost.Build([], services => services.AddPlantModel(), new PlantHostOptions { ReadLocalSettings = false, Overrides = apiSettings });
         await using (app.ConfigureAwait(false))
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
-            var hub = app.Services.GetRequiredService<TaskHub>();
-            var model = await app.Services.GetRequiredService<ModelRegistry>().RegisterAsync("bench", "bench",
+            var storage = app.Services.GetRequiredService<PlantStorage>();
+            await app.Services.GetRequiredService<ModelRegistry>().RegisterAsync("bench", "bench",
                 new BinaryData(await File.ReadAllBytesAsync(settings.ModelFile, cancellationToken).ConfigureAwait(false)), new Dictionary<string, double>(),
-                cancellationToken: cancellationToken).ConfigureAwait(false);
-            await UploadNotesAsync(hub, cancellationToken).ConfigureAwait(false);
+                activate: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            await UploadNotesAsync(storage, cancellationToken).ConfigureAwait(false);
 
             var workerSettings = new Dictionary<string, string?>(common)
             {
                 ["Plant:Roles"] = "worker",
-                ["Plant:Threads"] = settings.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Plant:Threads"] = Invariant(settings.Threads),
             };
             var workers = Enumerable.Range(0, settings.Workers).Select(_ => new WorkerProcess(settings.WorkerHost, workerSettings)).ToList();
+            string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            using var http = new HttpClient { BaseAddress = new Uri(address) };
+            var api = new PlantApiClient(http, FunctionKey);
+            InstanceStatus status;
+            TimeSpan wallClock;
             try
             {
                 var clock = Stopwatch.StartNew();
-                var batches = app.Services.GetRequiredService<BatchService>();
-                await batches.StartAsync(new BatchStartRequest("bench/", BatchId: "bench"), cancellationToken: cancellationToken).ConfigureAwait(false);
-                BatchView? view;
-                while (true)
+                var started = await api.StartBatchAsync(new BatchStartRequest("bench/", BatchId: BatchId), cancellationToken).ConfigureAwait(false);
+                status = await api.WaitForEndAsync(new Uri(started.StatusQueryGetUri), _ =>
                 {
-                    view = await batches.GetAsync("bench", cancellationToken).ConfigureAwait(false);
-                    if (view!.Status.IsTerminal() || workers.All(w => w.HasExited))
+                    if (workers.FirstOrDefault(w => w.HasExited) is { } dead)
                     {
-                        break;
+                        throw new InvalidOperationException($"a worker process exited before the batch finished; it said:{Environment.NewLine}{dead.Output}");
                     }
-
-                    await Task.Delay(250, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (!view.Status.IsTerminal())
-                {
-                    throw new InvalidOperationException($"every worker process exited before the batch finished; the first one said:{Environment.NewLine}{workers[0].Output}");
-                }
-
-                var summary = view.SummaryBlob is null ? null
-                    : (await hub.Results.GetBlobClient(view.SummaryBlob).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToObjectFromJson<BatchSummary>(PlantJson.Options);
-                return new BenchmarkResult(view, summary, clock.Elapsed, model.Version);
+                }, StatusPoll, cancellationToken).ConfigureAwait(false);
+                wallClock = clock.Elapsed;
             }
             finally
             {
+                // Idle workers keep polling the queues: stop them before the history is read and replayed.
                 foreach (var worker in workers)
                 {
                     worker.Dispose();
                 }
+            }
 
+            try
+            {
+                var input = status.Input is { ValueKind: JsonValueKind.Object } element ? element.Deserialize<CodeBatchInput>(PlantJson.Options) : null;
+                var summary = status.ReadOutput<BatchOutput>() is { } output
+                    ? (await storage.Account.Blobs.GetBlobContainerClient(output.ResultsContainer).GetBlobClient(output.Summary)
+                        .DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value.Content.ToObjectFromJson<BatchSummary>(PlantJson.Options)
+                    : null;
+                var history = await HistorySize.MeasureAsync(storage.Account.Tables, taskHub, BatchId, cancellationToken).ConfigureAwait(false);
+                var replay = settings.Replays > 0 && history.LastExecutionId is { } executionId
+                    ? await OrchestratorReplay.MeasureAsync(app.Services.GetRequiredService<AzureStorageOrchestrationService>(), BatchId, executionId, settings.Replays,
+                        settings.ReplayAllEpisodes)
+                        .ConfigureAwait(false)
+                    : null;
+                return new BenchmarkResult(status, input, summary, wallClock, history, replay);
+            }
+            finally
+            {
                 await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task UploadNotesAsync(TaskHub hub, CancellationToken cancellationToken)
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private async Task UploadNotesAsync(PlantStorage storage, CancellationToken cancellationToken)
     {
         if (settings.NotesPath is { } path)
         {
             var files = Directory.Exists(path) ? Directory.EnumerateFiles(path) : [path];
             foreach (string file in files.Where(f => PlantFunctions.Model.Notes.NoteReader.FormatOf(f) is not null))
             {
-                await hub.Notes.GetBlobClient("bench/" + Path.GetFileName(file)).UploadAsync(file, cancellationToken).ConfigureAwait(false);
+                await storage.Notes.GetBlobClient("bench/" + Path.GetFileName(file)).UploadAsync(file, cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -114,6 +148,6 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
             text.Append(JsonSerializer.Serialize(new { id = note.Id, text = note.Text })).Append('\n');
         }
 
-        await hub.Notes.GetBlobClient("bench/synthetic.jsonl").UploadAsync(BinaryData.FromString(text.ToString()), cancellationToken).ConfigureAwait(false);
+        await storage.Notes.GetBlobClient("bench/synthetic.jsonl").UploadAsync(BinaryData.FromString(text.ToString()), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,4 @@
-using Azure.Monitor.OpenTelemetry.AspNetCore;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -8,9 +8,11 @@ using PlantFunctions.Pipeline.Telemetry;
 namespace PlantFunctions.Host.Telemetry;
 
 /// <summary>
-/// OpenTelemetry for the local host: the service's spans and metrics (<see cref="PlantTelemetry"/>), the Durable Task
-/// engine's spans and ASP.NET Core's, exported to Azure Monitor when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set
-/// and over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is; with neither, they are collected and dropped.
+/// OpenTelemetry for the local host: the service's spans and metrics (<see cref="PlantTelemetry"/>: batches, shards,
+/// notes coded and failed, coding time, model loads, training slices), exported to Azure Monitor when
+/// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set and over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is; with
+/// neither, nothing is collected. Only the service's own sources: the engine polls its queues all the time, and an
+/// HTTP span per poll would drown the batch's spans (and, with Azure Monitor's default rate limit, push them out).
 /// </summary>
 internal static class TelemetrySetup
 {
@@ -22,13 +24,18 @@ internal static class TelemetrySetup
 
     public static IServiceCollection AddPlantTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
+        if (string.IsNullOrWhiteSpace(configuration[AzureMonitorSetting]) && string.IsNullOrWhiteSpace(configuration[OtlpSetting]))
+        {
+            return services;
+        }
+
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("plantfunctions"))
-            .WithTracing(tracing => tracing.AddSource(PlantTelemetry.Name, "DurableTask.Core"))
+            .WithTracing(tracing => tracing.AddSource(PlantTelemetry.Name))
             .WithMetrics(metrics => metrics.AddMeter(PlantTelemetry.Name));
         if (!string.IsNullOrWhiteSpace(configuration[AzureMonitorSetting]))
         {
-            telemetry.UseAzureMonitor(options => options.ConnectionString = configuration[AzureMonitorSetting]);
+            telemetry.UseAzureMonitorExporter(options => options.ConnectionString = configuration[AzureMonitorSetting]);
         }
 
         if (!string.IsNullOrWhiteSpace(configuration[OtlpSetting]))
