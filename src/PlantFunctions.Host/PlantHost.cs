@@ -70,27 +70,24 @@ public static class PlantHost
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<ModelHealthCheck>("model", tags: ["ready"]);
         builder.Services.ConfigureHttpJsonOptions(json => Configure(json.SerializerOptions));
-        builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<ApiOptions>>((forwarded, api) =>
+        // Container Apps' ingress (or any proxy) terminates TLS and forwards: status URLs must carry the public scheme and
+        // host, but only when the headers come from a proxy we were told about (with none, the middleware believes anyone).
+        var proxies = builder.Configuration.GetSection(ApiOptions.SectionName).Get<ApiOptions>() ?? new ApiOptions();
+        bool forwarding = proxies.TryParseProxies(out var addresses, out var networks, out _) && addresses.Count + networks.Count > 0;
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
-            // Container Apps' ingress (or any proxy) terminates TLS and forwards: status URLs must carry the public scheme
-            // and host, but only when the headers come from a proxy we were told about.
             forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
-            if (api.Value.TryParseProxies(out var addresses, out var networks, out _))
-            {
-                addresses.ForEach(forwarded.KnownProxies.Add);
-                networks.ForEach(forwarded.KnownIPNetworks.Add);
-            }
+            addresses.ForEach(forwarded.KnownProxies.Add);
+            networks.ForEach(forwarded.KnownIPNetworks.Add);
         });
         builder.Services.AddHostedService<ReadyMarkerWatcher>();
         builder.Services.AddHostedService<CloseOutSweeper>();
 
         var app = builder.Build();
-        var forwarding = app.Services.GetRequiredService<IOptions<ForwardedHeadersOptions>>().Value;
-        if (forwarding.KnownProxies.Count + forwarding.KnownIPNetworks.Count > 0)
+        if (forwarding)
         {
-            // Only with proxies configured: with none, the middleware would believe anyone.
             app.UseForwardedHeaders();
         }
 

@@ -31,7 +31,7 @@ internal static class TelemetrySetup
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("plantfunctions"))
-            .WithTracing(tracing => tracing.AddSource(PlantTelemetry.Name))
+            .WithTracing(tracing => tracing.AddSource(PlantTelemetry.Name).SetSampler(new AlwaysOnSampler()))
             .WithMetrics(metrics => metrics.AddMeter(PlantTelemetry.Name));
         if (!string.IsNullOrWhiteSpace(configuration[AzureMonitorSetting]))
         {
