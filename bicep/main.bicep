@@ -139,9 +139,6 @@ param maxAttempts int = 5
 @minValue(-1)
 param errorThreshold int = -1
 
-@description('Plant:Workers:Count. Activities one process runs at once; keep it equal to host.json\'s maxConcurrentActivityFunctions (1).')
-@minValue(1)
-param workersPerReplica int = 1
 
 @description('Plant:Notes:MaxNoteChars. Longer notes are rejected.')
 @minValue(1)
@@ -285,7 +282,6 @@ var appSettings environmentVariable[] = [
   { name: 'Plant__Batches__NotesPerShard', value: string(notesPerShard) }
   { name: 'Plant__Batches__MaxAttempts', value: string(maxAttempts) }
   { name: 'Plant__Batches__ErrorThreshold', value: string(errorThreshold) }
-  { name: 'Plant__Workers__Count', value: string(workersPerReplica) }
   { name: 'Plant__Notes__MaxNoteChars', value: string(maxNoteChars) }
   { name: 'Plant__Training__SliceDuration', value: trainingSliceDuration }
 ]
