@@ -14,7 +14,7 @@ internal static class TrainCommand
     private static TrainingCheckpoint LanguageModelOnly(TrainingCheckpoint source)
     {
         var copy = new TrainingCheckpoint { Phase = TrainingPhase.LanguageModel, LanguageModelEpoch = source.LanguageModelEpoch };
-        foreach (string part in new[] { "vocabulary.json", "lm.bin", "lm-optimizer.bin" })
+        foreach (string part in new[] { TrainingCheckpointParts.Vocabulary, TrainingCheckpointParts.LanguageModel, TrainingCheckpointParts.LanguageModelOptimizer })
         {
             if (source.Get(part) is { } bytes)
             {
@@ -22,7 +22,7 @@ internal static class TrainCommand
             }
         }
 
-        return copy.Get("lm.bin") is null
+        return copy.Get(TrainingCheckpointParts.LanguageModel) is null
             ? throw new InvalidDataException("--lm-from: that checkpoint has no finished language-model epoch")
             : copy;
     }

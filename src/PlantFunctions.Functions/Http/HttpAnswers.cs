@@ -28,7 +28,7 @@ internal static class HttpAnswers
     public static Task<HttpResponseData> ErrorAsync(HttpRequestData request, HttpStatusCode status, string reason) =>
         JsonAsync(request, new ErrorResponse(reason), status);
 
-    /// <summary>Runs a handler; a <see cref="PlantRequestException"/> becomes 400, 404, 409 or 410 with its reason.</summary>
+    /// <summary>Runs a handler; a <see cref="PlantRequestException"/> becomes its status (400, 404, 409, 410, 413) with its reason.</summary>
     public static async Task<HttpResponseData> GuardAsync(HttpRequestData request, Func<Task<HttpResponseData>> handler)
     {
         try
@@ -37,14 +37,7 @@ internal static class HttpAnswers
         }
         catch (PlantRequestException ex)
         {
-            var status = ex.Error switch
-            {
-                PlantRequestError.NotFound => HttpStatusCode.NotFound,
-                PlantRequestError.Conflict => HttpStatusCode.Conflict,
-                PlantRequestError.Gone => HttpStatusCode.Gone,
-                _ => HttpStatusCode.BadRequest,
-            };
-            return await ErrorAsync(request, status, ex.Message).ConfigureAwait(false);
+            return await ErrorAsync(request, (HttpStatusCode)(int)ex.Error, ex.Message).ConfigureAwait(false);
         }
     }
 

@@ -12,9 +12,6 @@ namespace PlantFunctions.Functions.Http;
 /// <summary><c>/api/models</c>: versions of a model, upload a model file as a new version, activate a version.</summary>
 public sealed class ModelHttpFunctions(ModelRegistry registry, ModelUploader uploader, IOptions<PlantOptions> plant)
 {
-    /// <summary>Largest model file accepted by an upload.</summary>
-    public const long MaxModelBytes = 2L * 1024 * 1024 * 1024;
-
     /// <summary>GET /api/models: the versions of the configured model.</summary>
     [Function("ListModels")]
     public Task<HttpResponseData> ListAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequestData request,
@@ -31,23 +28,10 @@ public sealed class ModelHttpFunctions(ModelRegistry registry, ModelUploader upl
         string name, string version, CancellationToken cancellationToken) =>
         HttpAnswers.GuardAsync(request, async () =>
         {
-            await registry.CheckNewVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
-            if (request.Headers.TryGetValues("Content-Length", out var lengths) && long.TryParse(lengths.FirstOrDefault(), out long length) && length > MaxModelBytes)
-            {
-                return await HttpAnswers.ErrorAsync(request, HttpStatusCode.RequestEntityTooLarge,
-                    $"the model file is {length / (1024 * 1024):N0} MB; the limit is {MaxModelBytes / (1024 * 1024):N0} MB").ConfigureAwait(false);
-            }
-
+            long? length = request.Headers.TryGetValues("Content-Length", out var lengths) && long.TryParse(lengths.FirstOrDefault(), out long declared) ? declared : null;
             bool activate = bool.TryParse(request.Query["activate"], out bool on) && on;
-            var file = new FileStream(Path.Combine(Path.GetTempPath(), $"plant-upload-{Guid.NewGuid():N}.bin"), FileMode.CreateNew, FileAccess.ReadWrite,
-                FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-            await using (file.ConfigureAwait(false))
-            {
-                await request.Body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
-                file.Position = 0;
-                var info = await uploader.UploadAsync(name, version, file, activate, cancellationToken).ConfigureAwait(false);
-                return await HttpAnswers.JsonAsync(request, info, HttpStatusCode.Created).ConfigureAwait(false);
-            }
+            var info = await uploader.UploadRequestAsync(name, version, request.Body, length, activate, cancellationToken).ConfigureAwait(false);
+            return await HttpAnswers.JsonAsync(request, info, HttpStatusCode.Created).ConfigureAwait(false);
         });
 
     /// <summary>POST /api/models/{name}/versions/{version}/activate.</summary>

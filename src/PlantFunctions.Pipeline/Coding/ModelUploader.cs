@@ -13,6 +13,36 @@ namespace PlantFunctions.Pipeline.Coding;
 /// </summary>
 public sealed class ModelUploader(ModelRegistry registry, InferenceThread inference, IServiceProvider services)
 {
+    /// <summary>Largest model file accepted (a paper-size model with 9,000 codes is about 150 MB).</summary>
+    public const long MaxModelBytes = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// Registers the model file an HTTP request carries: the names, the version's absence and the declared size are
+    /// checked before a byte of <paramref name="body"/> is read; the body is then spooled to a temporary file (not
+    /// memory: a model file can be hundreds of MB), loaded once to check it, and registered If-None-Match.
+    /// </summary>
+    /// <exception cref="PlantRequestException">Invalid names or file (400), an existing version (409), too large (413).</exception>
+    public async Task<ModelVersionInfo> UploadRequestAsync(string name, string version, Stream body, long? declaredLength, bool activate,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        await registry.CheckNewVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+        if (declaredLength is > MaxModelBytes)
+        {
+            throw new PlantRequestException(PlantRequestError.TooLarge,
+                $"the model file is {declaredLength / (1024 * 1024):N0} MB; the limit is {MaxModelBytes / (1024 * 1024):N0} MB");
+        }
+
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"plant-upload-{Guid.NewGuid():N}.bin"), FileMode.CreateNew, FileAccess.ReadWrite,
+            FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        await using (file.ConfigureAwait(false))
+        {
+            await body.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+            file.Position = 0;
+            return await UploadAsync(name, version, file, activate, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
     /// Uploads <paramref name="modelFile"/> (a seekable stream, e.g. the request body spooled to a temporary file) as
     /// <paramref name="name"/>/<paramref name="version"/>.

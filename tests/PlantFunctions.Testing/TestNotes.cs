@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace PlantFunctions.Pipeline.Tests.Batches;
+namespace PlantFunctions.Testing;
 
 /// <summary>Generated note files.</summary>
-internal static class TestNotes
+public static class TestNotes
 {
     private static readonly string[] Findings = ["fever", "cough", "diabetes", "hypertension", "chest pain", "a wrist fracture", "a routine visit"];
 
