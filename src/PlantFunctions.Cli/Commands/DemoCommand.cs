@@ -78,7 +78,7 @@ internal static class DemoCommand
             ["Plant:ModelName"] = "codiesp-demo",
             ["Plant:Api:FunctionKeys"] = key,
             ["Plant:Device"] = settings.Device,
-            ["Plant:Batches:NotesPerShard"] = "10",
+            ["Plant:Batches:NotesPerShard"] = "25",
             ["Plant:Batches:MarkerPollInterval"] = "00:00:01",
             ["Plant:Durable:MaxQueuePollingInterval"] = "00:00:00.250",
             ["Logging:LogLevel:Default"] = "Warning",
