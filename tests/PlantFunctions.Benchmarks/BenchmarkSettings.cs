@@ -15,4 +15,5 @@ internal sealed record BenchmarkSettings(
     int ShardsPerGeneration,
     TimeSpan QueuePolling,
     int Replays,
-    bool ReplayAllEpisodes);
+    bool ReplayAllEpisodes,
+    bool WarmWorkers);

@@ -75,8 +75,25 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
             {
                 ["Plant:Roles"] = "worker",
                 ["Plant:Threads"] = Invariant(settings.Threads),
+                ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
             };
+            var startup = Stopwatch.StartNew();
             var workers = Enumerable.Range(0, settings.Workers).Select(_ => new WorkerProcess(settings.WorkerHost, workerSettings)).ToList();
+            if (settings.WarmWorkers)
+            {
+                // A service's workers are up before its batches come: start the clock once every worker has started.
+                while (!workers.All(w => w.Output.Contains("Application started", StringComparison.Ordinal)))
+                {
+                    if (workers.FirstOrDefault(w => w.HasExited) is { } dead)
+                    {
+                        throw new InvalidOperationException($"a worker process exited while starting; it said:{Environment.NewLine}{dead.Output}");
+                    }
+
+                    await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            var workerStartup = startup.Elapsed;
             string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             using var http = new HttpClient { BaseAddress = new Uri(address) };
             var api = new PlantApiClient(http, FunctionKey);
@@ -117,7 +134,7 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
                         settings.ReplayAllEpisodes)
                         .ConfigureAwait(false)
                     : null;
-                return new BenchmarkResult(status, input, summary, wallClock, history, replay);
+                return new BenchmarkResult(status, input, summary, wallClock, history, replay, settings.WarmWorkers ? workerStartup : null);
             }
             finally
             {

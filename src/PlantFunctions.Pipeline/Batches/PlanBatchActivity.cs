@@ -25,6 +25,12 @@ public sealed record PlanRequest(string BatchId, string RunId, string Prefix, in
 [DurableTask(TaskNames.PlanBatch)]
 public sealed partial class PlanBatchActivity(PlantStorage storage, ILogger<PlanBatchActivity> logger) : TaskActivity<PlanRequest, BatchPlan>
 {
+    /// <summary>Small files downloaded ahead of the reader.</summary>
+    private const int Prefetch = 16;
+
+    /// <summary>Files up to this size are downloaded whole (ahead); larger ones are streamed.</summary>
+    private const long SmallFileBytes = 4 * 1024 * 1024;
+
     /// <inheritdoc />
     public override async Task<BatchPlan> RunAsync(TaskActivityContext context, PlanRequest input)
     {
@@ -38,7 +44,7 @@ public sealed partial class PlanBatchActivity(PlantStorage storage, ILogger<Plan
         }
 
         await DeleteOtherRunsAsync(input).ConfigureAwait(false);
-        var files = new List<string>();
+        var files = new List<BlobItem>();
         int skipped = 0;
         await foreach (var blob in storage.Notes.GetBlobsAsync(BlobTraits.None, BlobStates.None, input.Prefix, CancellationToken.None).ConfigureAwait(false))
         {
@@ -48,11 +54,11 @@ public sealed partial class PlanBatchActivity(PlantStorage storage, ILogger<Plan
             }
             else
             {
-                files.Add(blob.Name);
+                files.Add(blob);
             }
         }
 
-        files.Sort(StringComparer.Ordinal);
+        files.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         if (files.Count == 0)
         {
             return new BatchPlan(0, 0, 0, skipped, $"no note files (.jsonl, .ndjson, .csv, .txt) under '{storage.Notes.Name}/{input.Prefix}'");
@@ -61,7 +67,7 @@ public sealed partial class PlanBatchActivity(PlantStorage storage, ILogger<Plan
         var options = NoteReaderOptions.Collecting with { MaxNoteChars = input.MaxNoteChars };
         var shard = new List<ShardInputRecord>(input.NotesPerShard);
         int shards = 0, notes = 0, inputErrors = 0;
-        foreach (var result in NoteReader.Checked(files.SelectMany(file => ReadBlob(file, options)), options))
+        foreach (var result in NoteReader.Checked(ReadAll(files, options), options))
         {
             shard.Add(result.Note is { } note
                 ? new ShardInputRecord(note.Id, result.Location, note.Text)
@@ -91,16 +97,38 @@ public sealed partial class PlanBatchActivity(PlantStorage storage, ILogger<Plan
         RunScopedBlobs.WriteOnceAsync(storage.Results.GetBlobClient(BatchPaths.ShardInput(input.BatchId, input.RunId, index)),
             ShardFiles.ToJsonLines(records), "application/x-ndjson", input.RunId);
 
-    // The note readers are synchronous streams; the blob stream blocks this pool thread while it reads, which is what
-    // an activity may do.
-    private IEnumerable<NoteReadResult> ReadBlob(string name, NoteReaderOptions options)
+    /// <summary>
+    /// The records of every file, in file order. Small files (a folder of <c>.txt</c> notes: thousands of them) are
+    /// downloaded <see cref="Prefetch"/> at a time ahead of the reader, since one round trip per file would otherwise
+    /// dominate; large files are streamed. The note readers are synchronous, so this pool thread waits for each file
+    /// as a synchronous read would.
+    /// </summary>
+    private IEnumerable<NoteReadResult> ReadAll(List<BlobItem> files, NoteReaderOptions options)
     {
-        using var stream = storage.Notes.GetBlobClient(name).OpenRead(new BlobOpenReadOptions(allowModifications: false));
-        foreach (var result in NoteReader.Read(stream, name, options))
+        var ahead = new Queue<(BlobItem File, Task<BinaryData>? Content)>();
+        int next = 0;
+        while (next < files.Count || ahead.Count > 0)
         {
-            yield return result;
+            while (next < files.Count && ahead.Count < Prefetch)
+            {
+                var file = files[next++];
+                bool small = file.Properties.ContentLength is <= SmallFileBytes;
+                ahead.Enqueue((file, small ? DownloadAsync(file.Name) : null));
+            }
+
+            var (current, content) = ahead.Dequeue();
+            using var stream = content is null
+                ? storage.Notes.GetBlobClient(current.Name).OpenRead(new BlobOpenReadOptions(allowModifications: false))
+                : content.GetAwaiter().GetResult().ToStream();
+            foreach (var result in NoteReader.Read(stream, current.Name, options))
+            {
+                yield return result;
+            }
         }
     }
+
+    private async Task<BinaryData> DownloadAsync(string name) =>
+        (await storage.Notes.GetBlobClient(name).DownloadContentAsync().ConfigureAwait(false)).Value.Content;
 
     /// <summary>Deletes what earlier runs of this batch id left: their planned inputs, results and summary.</summary>
     private async Task DeleteOtherRunsAsync(PlanRequest input)
