@@ -33,7 +33,7 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
     public const string FunctionKey = "bench";
 
     /// <summary>How often the status URL is polled.</summary>
-    public static readonly TimeSpan StatusPoll = TimeSpan.FromMilliseconds(250);
+    public static readonly TimeSpan StatusPoll = TimeSpan.FromSeconds(1);
 
     /// <summary>How often a worker renews its partition leases and looks for free ones (the default 10 s would delay the first orchestration step).</summary>
     public static readonly TimeSpan PartitionRenew = TimeSpan.FromSeconds(1);

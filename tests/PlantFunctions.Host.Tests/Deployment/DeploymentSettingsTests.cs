@@ -70,7 +70,8 @@ public sealed partial class DeploymentSettingsTests
         Assert.Equal("auto", configuration.GetSection(PlantOptions.SectionName).Get<PlantOptions>(o => o.ErrorOnUnknownConfiguration = false)!.Device);
         Assert.Equal("notes", Bind<ContainerOptions>(configuration, ContainerOptions.SectionName).Notes);
         Assert.Equal(64, Bind<BatchOptions>(configuration, BatchOptions.SectionName).NotesPerShard);
-        Assert.Equal(1, Bind<WorkerOptions>(configuration, WorkerOptions.SectionName).Count);
+        // Plant:Workers is local-only and left to its default (one activity at a time, as host.json says for Azure).
+        Assert.Equal(1, BindOrDefault<WorkerOptions>(configuration, WorkerOptions.SectionName).Count);
         Assert.Equal(2_000_000, Bind<NoteOptions>(configuration, NoteOptions.SectionName).MaxNoteChars);
         Assert.Equal(TimeSpan.FromMinutes(10), Bind<TrainingJobOptions>(configuration, TrainingJobOptions.SectionName).SliceDuration);
         Assert.NotEmpty(Bind<ApiOptions>(configuration, ApiOptions.SectionName).Keys);
@@ -98,9 +99,9 @@ public sealed partial class DeploymentSettingsTests
             Assert.Equal("AzureWebJobsStorage", connection.GetString());
         }
 
-        // One activity at a time per process in both hosts: the local host's Plant:Workers:Count matches.
+        // One activity at a time per process in both hosts: the local host's Plant:Workers:Count (sample or default) matches.
         var configuration = new ConfigurationBuilder().AddLocalSettings(Path.Combine(RepoPaths.Root, "local.settings.sample.json")).Build();
-        Assert.Equal(durable.GetProperty("maxConcurrentActivityFunctions").GetInt32(), Bind<WorkerOptions>(configuration, WorkerOptions.SectionName).Count);
+        Assert.Equal(durable.GetProperty("maxConcurrentActivityFunctions").GetInt32(), BindOrDefault<WorkerOptions>(configuration, WorkerOptions.SectionName).Count);
     }
 
     [Fact]
@@ -126,6 +127,9 @@ public sealed partial class DeploymentSettingsTests
     private static T Bind<T>(IConfiguration configuration, string section) =>
         configuration.GetSection(section).Get<T>(o => o.ErrorOnUnknownConfiguration = true)
         ?? throw new InvalidOperationException($"{section} is missing from local.settings.sample.json");
+
+    private static T BindOrDefault<T>(IConfiguration configuration, string section) where T : new() =>
+        configuration.GetSection(section).Get<T>(o => o.ErrorOnUnknownConfiguration = true) ?? new T();
 
     private static bool HasProperty(Type type, string name) =>
         type.GetProperty(name, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase) is { CanWrite: true };
