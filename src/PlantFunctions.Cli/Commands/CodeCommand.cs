@@ -24,15 +24,16 @@ internal static class CodeCommand
         var output = new Option<string>("--output") { Description = "JSON Lines output", DefaultValueFactory = _ => "coded.jsonl" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
         var threshold = new Option<float?>("--threshold") { Description = "Probability threshold (default: the model's tuned one)" };
+        var perCode = new Option<bool>("--per-code-thresholds") { Description = "Use the model's per-code thresholds tuned on validation (codes without validation positives use the global one)" };
         var minCodes = new Option<int>("--min-codes") { Description = "Always return at least this many codes", DefaultValueFactory = _ => 0 };
         var evidence = new Option<int>("--evidence") { Description = "Evidence words per code", DefaultValueFactory = _ => 5 };
         var command = new Command("code", "Code notes with a model file: codes, probabilities and evidence words as JSON Lines")
         {
-            model, input, output, device, threshold, minCodes, evidence,
+            model, input, output, device, threshold, perCode, minCodes, evidence,
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var options = new CodingOptions { Threshold = parse.GetValue(threshold), MinCodes = parse.GetValue(minCodes), EvidenceTokens = parse.GetValue(evidence) };
+            var options = new CodingOptions { Threshold = parse.GetValue(threshold), PerCodeThresholds = parse.GetValue(perCode), MinCodes = parse.GetValue(minCodes), EvidenceTokens = parse.GetValue(evidence) };
             return Task.FromResult(Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device), options, cancellationToken));
         });
         return command;

@@ -22,14 +22,15 @@ internal static class EvaluateCommand
 {
     private static readonly string[] Rows =
     [
-        "MAP", "P@5", "P@8", "P@15", "R@8", "R@15", "microAUC", "macroAUC", "microF1", "macroF1", "microF1@best",
-        "macroF1[1-5]", "macroF1[6-50]", "macroF1[>50]", "threshold",
+        "MAP", "P@5", "P@8", "P@15", "R@8", "R@15", "MAP(Edin)", "P@5(Edin)", "P@8(Edin)", "P@15(Edin)", "microAUC", "macroAUC", "microF1", "macroF1", "microF1@best",
+        "macroF1[1-5]", "macroF1[6-50]", "macroF1[>50]", "microF1(per-code thr)", "macroF1(per-code thr)", "threshold",
     ];
 
     internal static Command Create()
     {
         var models = new Option<string[]>("--model") { Description = "Model file(s) to evaluate", AllowMultipleArgumentsPerToken = true };
-        var baseline = new Option<bool>("--baseline-prior") { Description = "Also evaluate the prior-only scorer (sum of the top-5 MI gains of present tokens, MI from the training split)" };
+        var baseline = new Option<bool>("--baseline-prior") { Description = "Also evaluate the prior-only scorer (per code, the sum of its top MI values among the note's tokens) with the priors stored in the first --model, or learned from --baseline-train" };
+        var baselineTrain = new Option<string?>("--baseline-train") { Description = "Coded notes the prior-only baseline learns its MI from (instead of a model's stored priors); with --codiesp and no model: that root's --train-split" };
         var codiesp = new Option<string?>("--codiesp") { Description = "CodiEsp root (default: the bundled sample)" };
         var split = new Option<string>("--split") { Description = "Split to evaluate", DefaultValueFactory = _ => "dev" };
         var trainSplit = new Option<string>("--train-split") { Description = "Split the prior-only baseline learns MI from", DefaultValueFactory = _ => "train" };
@@ -39,30 +40,63 @@ internal static class EvaluateCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
         var command = new Command("evaluate", "Evaluate models and the prior-only baseline on coded notes (MAP, P@k, R@k, AUC, F1, frequency buckets)")
         {
-            models, baseline, codiesp, split, trainSplit, labels, notes, json, device,
+            models, baseline, baselineTrain, codiesp, split, trainSplit, labels, notes, json, device,
         };
+        var mimic = MimicArguments.AddTo(command);
         command.SetAction(parse =>
         {
-            var gold = CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), parse.GetValue(split)!);
+            var gold = mimic.Evaluation(parse, split) ?? CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), parse.GetValue(split)!);
             var results = new List<(string Name, Dictionary<string, double> Metrics)>();
+            (float[][] Scores, LabelSet Labels, int[] Frequencies, string Source)? prior = null;
             var torchDevice = (parse.GetValue(models) ?? []).Length > 0 ? TorchDevices.Resolve(parse.GetValue(device), ConsoleNotices.Instance) : null;
             foreach (string path in parse.GetValue(models) ?? [])
             {
                 using var stream = File.OpenRead(path);
                 using var artifact = ModelArtifact.Read(stream);
                 artifact.Model.to(torchDevice!);
-                var encoded = gold.Select(n => EncodedNote.From(n, artifact.Vocabulary, artifact.Labels)).ToList();
-                var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, 8, 0, artifact.Manifest.Training.Stateful, torchDevice!);
+                var training = artifact.Manifest.Training;
+                var encoded = gold.Select(n => EncodedNote.From(n, artifact.Vocabulary, artifact.Labels, training.NoteStartToken)).ToList();
+                var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, 8, 0, training.Stateful, torchDevice!,
+                    attentionWindow: training.AttentionWindow);
+                if (parse.GetValue(baseline) && prior is null && parse.GetValue(baselineTrain) is null)
+                {
+                    var scorer = new PriorScorer(artifact.Priors, artifact.Vocabulary, artifact.Manifest.Network.StaticTopTokens);
+                    prior = ([.. gold.Select(n => scorer.Score(n.Text))], artifact.Labels, [.. artifact.Manifest.LabelFrequencies], $"the priors stored in {path}");
+                }
+
                 string name = $"{Path.GetFileNameWithoutExtension(path)}";
-                results.Add((name, Evaluate([.. predictions.Select(p => p.Probabilities)], gold, artifact.Labels,
-                    ThresholdSelection.Fixed(artifact.Manifest.Threshold), artifact.Manifest.LabelFrequencies)));
+                var logits = predictions.Select(p => p.Logits).ToArray();
+                results.Add((name, Evaluate(logits, gold, artifact.Labels, artifact.Manifest.LogitThresholds(), artifact.Manifest.LabelFrequencies)));
+                if (artifact.Manifest.PerCodeLogitThresholds is not null)
+                {
+                    var perCode = Evaluate(logits, gold, artifact.Labels, artifact.Manifest.LogitThresholds(perCode: true), artifact.Manifest.LabelFrequencies);
+                    results[^1].Metrics["microF1(per-code thr)"] = perCode["microF1"];
+                    results[^1].Metrics["macroF1(per-code thr)"] = perCode["macroF1"];
+                }
             }
 
             if (parse.GetValue(baseline))
             {
-                var train = CorpusArguments.Load(parse.GetValue(codiesp), null, parse.GetValue(labels), parse.GetValue(trainSplit)!);
-                var (scores, labelSet, frequencies) = PriorOnly(train, gold);
-                results.Add(("prior-only", Evaluate(scores, gold, labelSet, null, frequencies)));
+                if (prior is null)
+                {
+                    string? trainPath = parse.GetValue(baselineTrain);
+                    if (trainPath is null && parse.GetValue(codiesp) is null)
+                    {
+                        return Refuse("--baseline-prior needs priors: give a --model (its stored priors are used), --baseline-train <coded notes>, or --codiesp <root> (its training split)");
+                    }
+
+                    var train = CorpusArguments.Load(parse.GetValue(codiesp), trainPath, parse.GetValue(labels), parse.GetValue(trainSplit)!);
+                    var (scores, labelSet, frequencies) = PriorOnly(train, gold);
+                    prior = (scores, labelSet, frequencies, trainPath ?? $"{parse.GetValue(codiesp)} split {parse.GetValue(trainSplit)}");
+                }
+
+                if (LabelsMismatch(prior.Value.Labels, gold, prior.Value.Source) is { } mismatch)
+                {
+                    return Refuse(mismatch);
+                }
+
+                results.Add(("prior-only", Evaluate(prior.Value.Scores, gold, prior.Value.Labels, null, prior.Value.Frequencies)));
+                Console.WriteLine($"prior-only baseline: MI from {prior.Value.Source}");
             }
 
             Print(results, gold.Count);
@@ -85,6 +119,21 @@ internal static class EvaluateCommand
         var metrics = report.ToDictionary();
         metrics["microF1@best"] = best.TunedMicroF1 ?? double.NaN;
         return metrics;
+    }
+
+    /// <summary>Why a baseline whose label set holds none of the evaluated notes' gold codes is refused (it would score 0 silently); <c>null</c> if it fits.</summary>
+    private static string? LabelsMismatch(LabelSet labels, IReadOnlyList<ClinicalNote> gold, string source)
+    {
+        var codes = gold.SelectMany(n => n.Codes ?? []).Distinct(StringComparer.Ordinal).ToList();
+        return codes.Count > 0 && !codes.Any(c => labels.IndexOf(c) >= 0)
+            ? $"--baseline-prior: none of the {codes.Count} gold codes of the evaluated notes is among the {labels.Count} codes of the baseline's priors ({source}); give the priors of the corpus these notes come from"
+            : null;
+    }
+
+    private static int Refuse(string message)
+    {
+        Console.Error.WriteLine($"plant evaluate: {message}");
+        return 2;
     }
 
     /// <summary>PLANT's static prior alone: per code, the sum of the MI gains of its top-5 tokens present in the note.</summary>
@@ -113,6 +162,7 @@ internal static class EvaluateCommand
         }
 
         AnsiConsole.Write(table);
+        Console.WriteLine("MAP, P@k and R@k count gold codes outside a system's label set as misses and P@k averages over all notes (CodiEsp); the (Edin) rows drop those codes and the notes left without gold (Edin et al. 2023).");
         Console.WriteLine("F1 rows use each model's stored validation threshold; the prior-only baseline has none, so its F1 rows use its best threshold on this split (oracle). microF1@best is every system at its own best threshold.");
     }
 }

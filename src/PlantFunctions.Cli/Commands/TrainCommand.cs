@@ -2,6 +2,7 @@ using System.CommandLine;
 using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Notes;
 using PlantFunctions.Model.Priors;
+using PlantFunctions.Model.Ranking;
 using PlantFunctions.Model.Runtime;
 using PlantFunctions.Model.Training;
 
@@ -53,12 +54,38 @@ internal static class TrainCommand
         var stateless = new Option<bool>("--stateless") { Description = "Ablation: reset the LSTM state at every chunk" };
         var noDiscriminative = new Option<bool>("--no-discriminative") { Description = "Ablation: one learning rate for all groups" };
         var fullUnfreeze = new Option<bool>("--full-unfreeze") { Description = "Ablation: train every group from the first epoch" };
+        var noStaticTerm = new Option<bool>("--no-static-term") { Description = "The paper's eq. 8 exactly: no static-mass term (our per-code weight on the share of a code's MI mass in the note)" };
+        var staticTermInit = new Option<double?>("--static-term-init") { Description = "Initial static-mass weight in logits at the mean MI mass (default 8)" };
+        var staticTermRate = new Option<double?>("--static-term-lr-factor") { Description = "The static-mass term's learning rate relative to the decoder's (default 10)" };
+        var inattentionK = new Option<int?>("--inattention-k") { Description = "Tokens per code kept for P (default: the preset's, 30)" };
+        var staticTokens = new Option<int?>("--static-tokens") { Description = "Tokens per code in S (default: the preset's, 5)" };
+        var gradientWindow = new Option<int?>("--gradient-window") { Description = "Only a note's last this-many tokens get gradients (default: the preset's, 1,440)" };
+        var ranker = new Option<RankerKind?>("--ranker") { Description = "Ranker scorer: Dot or FeedForward (the paper's); default: the preset's (Dot)" };
+        var embedding = new Option<int?>("--embedding-size") { Description = "Embedding width (default: the preset's)" };
+        var hidden = new Option<int?>("--hidden-size") { Description = "LSTM hidden width (default: the preset's)" };
+        var layers = new Option<int?>("--layers") { Description = "LSTM layers (default: the preset's)" };
+        var staticPerNote = new Option<bool>("--static-per-note") { Description = "S per note (the authors' form): each code attends to the note's own top MI tokens among its stored ones" };
+        var noNoteStart = new Option<bool>("--no-note-start") { Description = "Do not start each note with the <bos> token the language model saw before every note" };
+        var attentionWindow = new Option<int?>("--attention-window") { Description = "Ablation 'truncated': attend over only the last N tokens (the authors' code: 2880); the LSTM still reads the whole note" };
         var name = new Option<string>("--name") { Description = "Model name", DefaultValueFactory = _ => "codiesp-dx" };
         var command = new Command("train", "Train a PLANT model (LM, priors, ranker, classifier) and write a model file")
         {
             codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate, lmFrom,
-            measure, noStatic, noPlanted, laat, noInattention, stateless, noDiscriminative, fullUnfreeze, name,
+            measure, noStatic, noPlanted, laat, noInattention, stateless, noDiscriminative, fullUnfreeze, noStaticTerm, staticTermInit, staticTermRate,
+            inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticPerNote, noNoteStart, attentionWindow, name,
         };
+        foreach (var positive in new[] { inattentionK, staticTokens, gradientWindow, embedding, hidden, layers, attentionWindow })
+        {
+            positive.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<int?>() is < 1)
+                {
+                    result.AddError($"{result.Option.Name} must be at least 1");
+                }
+            });
+        }
+
+        var mimic = MimicArguments.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
         {
             var options = new TrainingOptions
@@ -76,12 +103,26 @@ internal static class TrainCommand
                 GradualUnfreezing = !parse.GetValue(fullUnfreeze),
                 ClassifierLearningRate = parse.GetValue(rate),
                 RelevanceMeasure = parse.GetValue(measure),
+                StaticMassTerm = !parse.GetValue(noStaticTerm),
+                StaticTermInit = parse.GetValue(staticTermInit),
+                StaticTermRateFactor = parse.GetValue(staticTermRate),
+                InattentionK = parse.GetValue(inattentionK),
+                StaticTopTokens = parse.GetValue(staticTokens),
+                GradientWindow = parse.GetValue(gradientWindow),
+                Ranker = parse.GetValue(ranker),
+                EmbeddingSize = parse.GetValue(embedding),
+                HiddenSize = parse.GetValue(hidden),
+                Layers = parse.GetValue(layers),
+                StaticPerNote = parse.GetValue(staticPerNote),
+                NoteStartToken = !parse.GetValue(noNoteStart),
+                AttentionWindow = parse.GetValue(attentionWindow),
             };
-            var data = CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), "train");
-            var validationNotes = parse.GetValue(validation) is { } v ? NoteReader.Read(v).Select(r => r.Note!).ToList() : null;
+            var mimicData = mimic.Training(parse);
+            var data = mimicData?.Train ?? CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), "train");
+            var validationNotes = parse.GetValue(validation) is { } v ? NoteReader.Read(v).Select(r => r.Note!).ToList() : mimicData?.Validation.ToList();
             var extra = CorpusArguments.Unlabelled(parse.GetValue(unlabelled), parse.GetValue(codiesp));
             var tables = parse.GetValue(descriptions) is { Length: > 0 } files ? files : [SampleData.Icd10CmCategories];
-            var request = new TrainingRequest(parse.GetValue(name)!, data, validationNotes, extra, IcdDescriptions.Load(tables), options);
+            var request = new TrainingRequest(parse.GetValue(name)!, data, validationNotes, extra, MimicArguments.DescriptionsFor(mimicData, parse.GetValue(descriptions), tables), options);
             string outputPath = parse.GetValue(output)!;
             var checkpoints = new FileCheckpoints(parse.GetValue(checkpoint) ?? outputPath + ".ckpt");
             if (parse.GetValue(lmFrom) is { } source && checkpoints.Load() is null)

@@ -31,7 +31,7 @@ public sealed class ModelArtifact : IDisposable
         Labels = labels;
         Priors = priors;
         Model = model;
-        StaticAttention = manifest.Training.StaticAttention ? new StaticAttention(priors, manifest.Network.StaticTopTokens) : null;
+        StaticAttention = manifest.Training.StaticAttention ? new StaticAttention(priors, manifest.Network.StaticTopTokens, manifest.Training.StaticPerNote) : null;
     }
 
     /// <summary>What the file says about itself.</summary>
@@ -59,7 +59,8 @@ public sealed class ModelArtifact : IDisposable
         RelevanceScorer ranker = network.Ranker == RankerKind.Dot
             ? new DotScorer(vocabularySize, codes, network.EmbeddingSize)
             : new FeedForwardScorer(vocabularySize, codes, network.EmbeddingSize, network.RankerHidden);
-        var switches = new DecoderSwitches(training.StaticAttention, training.PlantedAttention, training.Inattention, network.InattentionK);
+        var switches = new DecoderSwitches(training.StaticAttention, training.PlantedAttention, training.Inattention, network.InattentionK,
+            training.StaticMassTerm);
         return new PlantClassifier(encoder, new PlantDecoder(codes, network.EmbeddingSize, ranker, switches), network);
     }
 
@@ -92,9 +93,9 @@ public sealed class ModelArtifact : IDisposable
     {
         using var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
         var manifest = OpenManifest(zip);
-        if (manifest.SchemaVersion != ModelManifest.CurrentSchema || manifest.Kind != "plant")
+        if (manifest.SchemaVersion is < 1 or > ModelManifest.CurrentSchema || manifest.Kind != "plant")
         {
-            throw new InvalidDataException($"model file: schema {manifest.SchemaVersion} of kind '{manifest.Kind}' is not supported (this build reads schema {ModelManifest.CurrentSchema}, kind 'plant')");
+            throw new InvalidDataException($"model file: schema {manifest.SchemaVersion} of kind '{manifest.Kind}' is not supported (this build reads schemas 1 to {ModelManifest.CurrentSchema}, kind 'plant')");
         }
 
         var vocabulary = Open(zip, "vocabulary.json", Vocabulary.Load);
@@ -132,7 +133,7 @@ public sealed class ModelArtifact : IDisposable
     private static T Open<T>(ZipArchive zip, string name, Func<Stream, T> read) => ZipParts.Read(zip, name, "model file", read);
 
     private static ModelManifest OpenManifest(ZipArchive zip) =>
-        Open(zip, "manifest.json", s => JsonSerializer.Deserialize<ModelManifest>(s, Json)) ?? throw new InvalidDataException("model file: manifest.json is empty");
+        (Open(zip, "manifest.json", s => JsonSerializer.Deserialize<ModelManifest>(s, Json)) ?? throw new InvalidDataException("model file: manifest.json is empty")).Upgraded();
 
     /// <summary>Runs a read with the model file's error wording: every failure is an <see cref="InvalidDataException"/> naming the file.</summary>
     private static T Checked<T>(Func<T> read)

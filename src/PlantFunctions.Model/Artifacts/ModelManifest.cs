@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Evaluation;
 using PlantFunctions.Model.Networks;
 using PlantFunctions.Model.Training;
 
@@ -13,9 +14,17 @@ namespace PlantFunctions.Model.Artifacts;
 /// <param name="Training">Preset, epochs and ablation switches the model was trained with.</param>
 /// <param name="VocabularyHash">Hash of vocabulary.json's tokens.</param>
 /// <param name="LabelHash">Hash of labels.json's codes.</param>
-/// <param name="Threshold">Probability threshold tuned on validation (global, maximising micro-F1).</param>
+/// <param name="Threshold">The tuned global threshold as a probability (for display; coding compares logits).</param>
 /// <param name="Metrics">Validation metrics at the kept epoch.</param>
 /// <param name="LabelFrequencies">Training notes per code, in label order (for frequency-bucket metrics).</param>
+/// <param name="LogitThreshold">
+/// The global threshold tuned on validation (maximising micro-F1) on the logit scale, where coding compares; absent in
+/// files written before it existed, which then use the logit of <paramref name="Threshold"/>.
+/// </param>
+/// <param name="PerCodeLogitThresholds">
+/// Per code, the logit threshold maximising that code's F1 on validation; codes without validation positives hold the
+/// global one. Used when coding asks for per-code thresholds; absent in older files.
+/// </param>
 public sealed record ModelManifest(
     int SchemaVersion,
     string Kind,
@@ -28,8 +37,25 @@ public sealed record ModelManifest(
     string LabelHash,
     float Threshold,
     IReadOnlyDictionary<string, double> Metrics,
-    IReadOnlyList<int> LabelFrequencies)
+    IReadOnlyList<int> LabelFrequencies,
+    float? LogitThreshold = null,
+    IReadOnlyList<float>? PerCodeLogitThresholds = null)
 {
-    /// <summary>The schema this build writes and reads.</summary>
-    public const int CurrentSchema = 1;
+    /// <summary>The schema this build writes (it reads 1 and 2).</summary>
+    /// <remarks>Schema 2 added the note-start token (on by default); schema 1 files are read with it off, as they were trained.</remarks>
+    public const int CurrentSchema = 2;
+
+    /// <summary>The manifest as this build uses it: a schema 1 file's training options with the note-start token off.</summary>
+    internal ModelManifest Upgraded() =>
+        SchemaVersion == 1 ? this with { Training = Training with { NoteStartToken = false } } : this;
+
+    /// <summary>The decision thresholds on the logit scale: the global one, and the per-code ones when asked for and stored.</summary>
+    public ThresholdSelection LogitThresholds(bool perCode = false) =>
+        new(LogitThreshold ?? Logit(Threshold), perCode ? PerCodeLogitThresholds : null);
+
+    /// <summary>log(p / (1 - p)) in double precision; 0 and 1 map to minus and plus infinity.</summary>
+    public static float Logit(double probability) =>
+        probability <= 0 ? float.NegativeInfinity
+        : probability >= 1 ? float.PositiveInfinity
+        : (float)Math.Log(probability / (1 - probability));
 }

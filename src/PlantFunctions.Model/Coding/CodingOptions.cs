@@ -6,6 +6,12 @@ public sealed record CodingOptions
     /// <summary>Probability threshold; <c>null</c> uses the threshold tuned on the validation split and stored in the model.</summary>
     public float? Threshold { get; init; }
 
+    /// <summary>
+    /// Use the per-code thresholds stored in the model (tuned on validation; codes without validation positives use the
+    /// global one). Ignored when <see cref="Threshold"/> is given or the model has none. Default off.
+    /// </summary>
+    public bool PerCodeThresholds { get; init; }
+
     /// <summary>Always return at least this many top codes, even below the threshold. Default 0.</summary>
     public int MinCodes { get; init; }
 

@@ -1,4 +1,5 @@
 using PlantFunctions.Model.Artifacts;
+using PlantFunctions.Model.Evaluation;
 using PlantFunctions.Model.Networks;
 using PlantFunctions.Model.Notes;
 using TorchSharp;
@@ -39,21 +40,26 @@ public sealed class PlantCoder : INoteCoder
     /// <inheritdoc />
     public IReadOnlyList<CodedNote> Code(IReadOnlyList<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken = default)
     {
-        var encoded = notes.Select(n => EncodedNote.From(n, artifact.Vocabulary, null)).ToList();
+        var training = artifact.Manifest.Training;
+        var encoded = notes.Select(n => EncodedNote.From(n, artifact.Vocabulary, null, training.NoteStartToken)).ToList();
         int evidence = Math.Max(0, options.EvidenceTokens);
 
         // Three candidates per evidence word, so repeated occurrences of one word can give way to other words.
         var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, batchSize, evidence * 3,
-            artifact.Manifest.Training.Stateful, device, cancellationToken);
-        float threshold = options.Threshold ?? Threshold;
+            training.Stateful, device, cancellationToken, training.AttentionWindow);
+        // Ranks and thresholds are on logits: float32 probabilities tie at 1.0 above a logit of ~16.6.
+        var thresholds = options.Threshold is { } probability
+            ? ThresholdSelection.Fixed(ModelManifest.Logit(probability))
+            : artifact.Manifest.LogitThresholds(options.PerCodeThresholds);
         var result = new CodedNote[notes.Count];
         for (int i = 0; i < notes.Count; i++)
         {
+            var logits = predictions[i].Logits;
             var probabilities = predictions[i].Probabilities;
-            var chosen = Enumerable.Range(0, probabilities.Length)
-                .OrderByDescending(c => probabilities[c]).ThenBy(c => c)
+            var chosen = Enumerable.Range(0, logits.Length)
+                .OrderByDescending(c => logits[c]).ThenBy(c => c)
                 .Take(options.MaxCodes)
-                .Where((c, rank) => probabilities[c] >= threshold || rank < options.MinCodes)
+                .Where((c, rank) => logits[c] >= thresholds.For(c) || rank < options.MinCodes)
                 .ToList();
             result[i] = new CodedNote(notes[i].Id, [.. chosen.Select(c => new CodePrediction(
                 artifact.Labels.Codes[c], artifact.Labels.Descriptions[c], probabilities[c], Evidence(notes[i], encoded[i], predictions[i], c, evidence)))]);

@@ -30,6 +30,9 @@ public sealed record EvaluationReport
     /// <summary>R@k by k.</summary>
     public required IReadOnlyDictionary<int, double> RecallAtK { get; init; }
 
+    /// <summary>MAP, P@k and R@k as Edin et al. (2023) count them (gold codes outside the label set and notes left without gold dropped); <c>null</c> when not computed.</summary>
+    public RankingScores? EdinRanking { get; init; }
+
     /// <summary>ROC AUC over all (note, label) pairs.</summary>
     public required double MicroAuc { get; init; }
 
@@ -111,6 +114,15 @@ public sealed record EvaluationReport
         foreach (var (k, value) in RecallAtK.OrderBy(p => p.Key))
         {
             yield return (string.Create(CultureInfo.InvariantCulture, $"R@{k}"), value);
+        }
+
+        if (EdinRanking is { } edin)
+        {
+            yield return ("MAP(Edin)", edin.MeanAveragePrecision);
+            foreach (var (k, value) in edin.PrecisionAtK.OrderBy(p => p.Key))
+            {
+                yield return (string.Create(CultureInfo.InvariantCulture, $"P@{k}(Edin)"), value);
+            }
         }
 
         yield return ("microAUC", MicroAuc);

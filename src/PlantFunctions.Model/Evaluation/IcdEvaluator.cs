@@ -56,6 +56,7 @@ public static class IcdEvaluator
             LabelCount = set.LabelCount,
             PresentLabelCount = counts.PresentLabelCount,
             MeanAveragePrecision = ranking.MeanAveragePrecision,
+            EdinRanking = RankingMetrics.Compute(set, options.Ks, RankingConvention.Edin),
             PrecisionAtK = ranking.PrecisionAtK,
             RecallAtK = ranking.RecallAtK,
             MicroAuc = microAuc,

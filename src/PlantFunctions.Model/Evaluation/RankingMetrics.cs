@@ -1,5 +1,21 @@
 namespace PlantFunctions.Model.Evaluation;
 
+/// <summary>Which notes and gold codes the ranking metrics count.</summary>
+public enum RankingConvention
+{
+    /// <summary>
+    /// The CodiEsp task's: gold codes outside the label set count as misses (in MAP and R@k); P@k averages over every
+    /// note, MAP and R@k over notes with any gold code.
+    /// </summary>
+    CodiEsp,
+
+    /// <summary>
+    /// Edin et al. (2023): gold codes outside the label set are dropped, and so are notes left with no gold code; every
+    /// metric averages over the notes that remain.
+    /// </summary>
+    Edin,
+}
+
 /// <summary>
 /// Metrics of each note's ranking of all L labels by score. Equal scores are ordered by label index (lower first), so
 /// results are deterministic. Gold codes outside the label set are never retrieved: they lower R@k and MAP.
@@ -11,7 +27,10 @@ public static class RankingMetrics
     /// / (all gold codes, unseen included); AP = sum over gold codes of the label set ranked r of precision@r, divided by
     /// all gold codes, unseen included (CodiEsp). P@k averages over all notes; R@k and MAP over notes with gold codes.
     /// </summary>
-    public static RankingScores Compute(EvaluationSet set, IReadOnlyList<int> ks)
+    /// <param name="set">Scores and gold codes.</param>
+    /// <param name="ks">The cutoffs k.</param>
+    /// <param name="convention">CodiEsp (described above) or Edin et al.: see <see cref="RankingConvention"/>.</param>
+    public static RankingScores Compute(EvaluationSet set, IReadOnlyList<int> ks, RankingConvention convention = RankingConvention.CodiEsp)
     {
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(ks);
@@ -34,10 +53,18 @@ public static class RankingMetrics
         var recallSums = new double[cutoffs.Length];
         double apSum = 0;
         int withGold = 0;
+        int counted = 0;
+        bool edin = convention == RankingConvention.Edin;
         for (int i = 0; i < set.NoteCount; i++)
         {
             var gold = set.GoldArray(i);
-            int total = gold.Length + set.UnseenGoldCount(i);
+            if (edin && gold.Length == 0)
+            {
+                continue;
+            }
+
+            counted++;
+            int total = gold.Length + (edin ? 0 : set.UnseenGoldCount(i));
             var scores = set.Scores(i);
             var goldRanks = GoldRanks(scores, gold, keys.AsSpan(0, gold.Length), order.AsSpan(0, gold.Length), ranks.AsSpan(0, gold.Length));
             for (int c = 0; c < cutoffs.Length; c++)
@@ -64,7 +91,7 @@ public static class RankingMetrics
         var recall = new Dictionary<int, double>();
         for (int c = 0; c < cutoffs.Length; c++)
         {
-            precision[cutoffs[c]] = precisionSums[c] / set.NoteCount;
+            precision[cutoffs[c]] = counted == 0 ? double.NaN : precisionSums[c] / counted;
             recall[cutoffs[c]] = withGold == 0 ? double.NaN : recallSums[c] / withGold;
         }
 

@@ -59,6 +59,9 @@ public sealed class AwdLstm : nn.Module<Tensor, Tensor>
     /// <summary>Output size (= embedding size).</summary>
     public int EmbeddingSize { get; }
 
+    /// <summary>How many times dropout masks were drawn in training mode (a diagnostic: one per batch in LM training).</summary>
+    public long MaskDraws { get; private set; }
+
     /// <summary>Number of LSTM layers.</summary>
     public int LayerCount => layers.Count;
 
@@ -75,6 +78,15 @@ public sealed class AwdLstm : nn.Module<Tensor, Tensor>
     public void Reset(long batchSize, DropoutSet dropouts)
     {
         ClearState();
+        ResampleDropout(batchSize, dropouts);
+    }
+
+    /// <summary>
+    /// Draws fresh dropout masks (training mode) and keeps the state: the language model's per-batch masks, as AWD-LSTM
+    /// draws them for every batch of its continuous streams.
+    /// </summary>
+    public void ResampleDropout(long batchSize, DropoutSet dropouts)
+    {
         DisposeMasks();
         if (!training)
         {
@@ -83,6 +95,7 @@ public sealed class AwdLstm : nn.Module<Tensor, Tensor>
 
         var device = embedding.weight!.device;
         using var noGrad = no_grad();
+        MaskDraws++;
         rowKeep = Keep([embedding.weight.shape[0]], dropouts.Embedding, device);
         inputMask = Keep([batchSize, 1, EmbeddingSize], dropouts.Input, device);
         hiddenMasks = new Tensor?[layers.Count];

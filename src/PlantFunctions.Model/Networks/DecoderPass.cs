@@ -91,7 +91,7 @@ public sealed class DecoderPass : IDisposable
     /// <summary>Keep chunk features for <see cref="Evidence"/> even when P does not need them (inference).</summary>
     public bool KeepsChunksForEvidence { get; init; }
 
-    /// <summary>The logits [batch, codes] (paper eq. 7-8 plus the static evidence term).</summary>
+    /// <summary>The logits [batch, codes] (paper eq. 7-8, plus our static-mass term when it is on).</summary>
     public Tensor Logits()
     {
         using var scope = NewDisposeScope();
@@ -108,7 +108,7 @@ public sealed class DecoderPass : IDisposable
         }
 
         var logits = (total * decoder.Boost).sum(-1) + decoder.Bias;
-        if (sMass is not null)
+        if (sMass is not null && decoder.Switches.StaticMassTerm)
         {
             logits = logits + (decoder.StaticScale * sMass);
         }

@@ -10,12 +10,20 @@ namespace PlantFunctions.Model.Networks;
 /// <param name="UnseenCodes">Gold codes outside the label set (they count as misses in evaluation).</param>
 public sealed record EncodedNote(string Id, int[] Tokens, IReadOnlyList<TokenSpan> Spans, int[] Labels, int UnseenCodes)
 {
-    /// <summary>Encodes a note with a vocabulary and (optionally) maps its codes to label indices.</summary>
-    public static EncodedNote From(Notes.ClinicalNote note, Vocabulary vocabulary, Labels.LabelSet? labels)
+    /// <summary>
+    /// Encodes a note with a vocabulary and (optionally) maps its codes to label indices. With <paramref name="noteStart"/>
+    /// the note starts with &lt;bos&gt; (an empty span at 0), as every note did in language-model training.
+    /// </summary>
+    public static EncodedNote From(Notes.ClinicalNote note, Vocabulary vocabulary, Labels.LabelSet? labels, bool noteStart = false)
     {
         var spans = new List<TokenSpan>();
         int[] tokens = vocabulary.Encode(note.Text, spans);
-        if (tokens.Length == 0)
+        if (noteStart)
+        {
+            tokens = [Vocabulary.BosId, .. tokens];
+            spans.Insert(0, new TokenSpan(0, 0));
+        }
+        else if (tokens.Length == 0)
         {
             tokens = [Vocabulary.UnknownId];
             spans.Add(new TokenSpan(0, 0));

@@ -11,8 +11,11 @@ public sealed class NoteBatch : IDisposable
 {
     private readonly List<(int Position, int Code, float Weight)>[] staticEntries;
 
-    /// <summary>Packs encoded notes (each at least one token) for the decoder.</summary>
-    public NoteBatch(IReadOnlyList<int[]> notes, StaticAttention? staticAttention, Device device)
+    /// <summary>
+    /// Packs encoded notes (each at least one token) for the decoder. With <paramref name="attentionWindow"/>, only each
+    /// note's last that-many tokens are valid for attention (and hold S entries); the encoder still reads every token.
+    /// </summary>
+    public NoteBatch(IReadOnlyList<int[]> notes, StaticAttention? staticAttention, Device device, int? attentionWindow = null)
     {
         Count = notes.Count;
         Length = Math.Max(1, notes.Max(n => n.Length));
@@ -24,13 +27,13 @@ public sealed class NoteBatch : IDisposable
             for (int t = 0; t < notes[b].Length; t++)
             {
                 ids[(b * Length) + t] = notes[b][t];
-                valid[(b * Length) + t] = true;
+                valid[(b * Length) + t] = attentionWindow is not { } window || t >= notes[b].Length - window;
             }
         }
 
         Tokens = tensor(ids, [Count, Length], device: device).DetachFromDisposeScope();
         Valid = tensor(valid, [Count, Length], device: device).DetachFromDisposeScope();
-        staticEntries = [.. notes.Select(n => staticAttention?.Entries(n) ?? [])];
+        staticEntries = [.. notes.Select(n => StaticEntries(n, staticAttention, attentionWindow))];
         Device = device;
     }
 
@@ -90,6 +93,19 @@ public sealed class NoteBatch : IDisposable
 
         return chunk.Count == 0 ? null
             : (tensor(chunk.ToArray(), device: Device), tensor(code.ToArray(), device: Device), tensor(weight.ToArray(), device: Device));
+    }
+
+    /// <summary>S entries of a note, or of its last <paramref name="window"/> tokens (positions still counted from the note's start).</summary>
+    private static List<(int Position, int Code, float Weight)> StaticEntries(int[] note, StaticAttention? staticAttention, int? window)
+    {
+        if (staticAttention is null)
+        {
+            return [];
+        }
+
+        int skip = window is { } w ? Math.Max(0, note.Length - w) : 0;
+        var entries = staticAttention.Entries(note.AsSpan(skip));
+        return skip == 0 ? entries : [.. entries.Select(e => (e.Position + skip, e.Code, e.Weight))];
     }
 
     /// <inheritdoc />

@@ -11,11 +11,12 @@ namespace PlantFunctions.Model.Networks;
 /// <param name="Planted">Differentiable planted attention P from the ranker.</param>
 /// <param name="Inattention">Keep only the top-k ranker scores per code before P's softmax.</param>
 /// <param name="InattentionK">The k of inattention.</param>
-public sealed record DecoderSwitches(bool Static, bool Planted, bool Inattention, int InattentionK);
+/// <param name="StaticMassTerm">Add our per-code weight on the static evidence mass S^T 1 to the logits (not in eq. 8).</param>
+public sealed record DecoderSwitches(bool Static, bool Planted, bool Inattention, int InattentionK, bool StaticMassTerm = true);
 
 /// <summary>
 /// The PLANT decoder's parameters (paper eq. 5-8): label attention U, boost weights W, bias b, the pretrained ranker
-/// (planted attention P) and a per-code scale on the static evidence mass S^T 1. The streaming computation over the
+/// (planted attention P) and, as our option, a per-code weight on the static evidence mass S^T 1. The streaming computation over the
 /// chunks of a note lives in <see cref="DecoderPass"/>.
 /// </summary>
 public sealed class PlantDecoder : nn.Module
@@ -69,35 +70,56 @@ public sealed class PlantDecoder : nn.Module
     /// <summary>The ranker behind P.</summary>
     public RelevanceScorer Ranker => ranker;
 
-    /// <summary>The decoder's own parameters (without the ranker), a parameter group.</summary>
-    public IEnumerable<Parameter> HeadParameters() => [labelAttention, boost, bias, staticScale];
+    /// <summary>The decoder's own parameters of eq. 5-8 (without the ranker and the static-mass term), a parameter group.</summary>
+    public IEnumerable<Parameter> HeadParameters() => [labelAttention, boost, bias];
+
+    /// <summary>The static-mass term's weights, a parameter group with its own rate.</summary>
+    public IEnumerable<Parameter> StaticTermParameters() => [staticScale];
 
     /// <summary>
     /// For codes the classifier never saw (<paramref name="trainedCounts"/> = 0) but the full training data has, sets b
-    /// and the static scale as <see cref="Initialise"/> would from the full counts and MI mass.
+    /// and the static-mass weight as <see cref="Initialise"/> would from the full counts and MI mass.
     /// </summary>
-    public void AdoptUnseenCodes(IReadOnlyList<int> trainedCounts, IReadOnlyList<int> allCounts, int notes, IReadOnlyList<float> staticMass, double alpha)
+    public void AdoptUnseenCodes(IReadOnlyList<int> trainedCounts, IReadOnlyList<int> allCounts, int notes, IReadOnlyList<float> staticMass, double termInit)
     {
         using var noGrad = no_grad();
+        var weights = StaticTermWeights(staticMass, termInit);
         for (int code = 0; code < allCounts.Count; code++)
         {
             if (trainedCounts[code] == 0 && allCounts[code] > 0)
             {
                 bias[code] = (float)Math.Log((allCounts[code] + 0.5) / (notes - allCounts[code] + 0.5));
-                staticScale[code] = (float)(alpha * staticMass[code]);
+                staticScale[code] = weights[code];
             }
         }
     }
 
-    /// <summary>Sets b to the log-odds of each code's training frequency and the static scale to alpha x its MI mass.</summary>
-    public void Initialise(IReadOnlyList<int> codeNotes, int notes, IReadOnlyList<float>? staticMass, double alpha)
+    /// <summary>
+    /// Sets b to the log-odds of each code's training frequency and, when the static-mass term is on, its weight to
+    /// <paramref name="termInit"/> x the code's MI mass / the mean mass (0 when the term is off).
+    /// </summary>
+    public void Initialise(IReadOnlyList<int> codeNotes, int notes, IReadOnlyList<float>? staticMass, double termInit)
     {
         using var noGrad = no_grad();
         var logOdds = codeNotes.Select(n => (float)Math.Log((n + 0.5) / (notes - n + 0.5))).ToArray();
         bias.copy_(tensor(logOdds));
-        if (staticMass is not null)
+        staticScale.zero_();
+        if (staticMass is not null && Switches.StaticMassTerm)
         {
-            staticScale.copy_(tensor(staticMass.Select(m => (float)(alpha * m)).ToArray()));
+            staticScale.copy_(tensor(StaticTermWeights(staticMass, termInit)));
         }
+    }
+
+    /// <summary>termInit x mass_c / mean mass over codes with mass; all 0 when the term is off or no code has mass.</summary>
+    private float[] StaticTermWeights(IReadOnlyList<float> staticMass, double termInit)
+    {
+        var withMass = staticMass.Where(m => m > 0).ToArray();
+        if (!Switches.StaticMassTerm || withMass.Length == 0)
+        {
+            return new float[staticMass.Count];
+        }
+
+        double mean = withMass.Average();
+        return [.. staticMass.Select(m => (float)(termInit * m / mean))];
     }
 }

@@ -8,12 +8,15 @@ namespace PlantFunctions.Model.Networks;
 /// </summary>
 public static class Predictor
 {
-    /// <summary>One note's probabilities and, per code, its evidence positions and weights.</summary>
-    public sealed record Prediction(float[] Probabilities, int[,]? EvidencePositions, float[,]? EvidenceWeights);
+    /// <summary>
+    /// One note's logits (rank and threshold on these: float32 probabilities saturate at 1.0 for logits above ~16.6),
+    /// its probabilities and, per code, its evidence positions and weights.
+    /// </summary>
+    public sealed record Prediction(float[] Logits, float[] Probabilities, int[,]? EvidencePositions, float[,]? EvidenceWeights);
 
-    /// <summary>Probabilities [notes][codes] (and evidence when <paramref name="evidencePerCode"/> &gt; 0).</summary>
+    /// <summary>Logits and probabilities [notes][codes] (and evidence when <paramref name="evidencePerCode"/> &gt; 0).</summary>
     public static Prediction[] Predict(PlantClassifier model, IReadOnlyList<EncodedNote> notes, StaticAttention? staticAttention,
-        int batchSize, int evidencePerCode, bool stateful, Device device, CancellationToken cancellationToken = default)
+        int batchSize, int evidencePerCode, bool stateful, Device device, CancellationToken cancellationToken = default, int? attentionWindow = null)
     {
         model.eval();
         var results = new Prediction[notes.Count];
@@ -23,16 +26,18 @@ public static class Predictor
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var members = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
-            using var batch = new NoteBatch([.. members.Select(i => notes[i].Tokens)], staticAttention, device);
+            using var batch = new NoteBatch([.. members.Select(i => notes[i].Tokens)], staticAttention, device, attentionWindow);
             var (logits, positions, weights) = model.Infer(batch, evidencePerCode, stateful);
-            var probabilities = sigmoid(logits).cpu();
-            long codes = probabilities.shape[1];
-            float[] flat = probabilities.data<float>().ToArray();
+            var cpuLogits = logits.cpu();
+            long codes = cpuLogits.shape[1];
+            float[] flat = cpuLogits.data<float>().ToArray();
+            float[] flatProbabilities = sigmoid(cpuLogits).data<float>().ToArray();
             long[]? flatPositions = evidencePerCode > 0 ? positions.cpu().data<long>().ToArray() : null;
             float[]? flatWeights = evidencePerCode > 0 ? weights.cpu().data<float>().ToArray() : null;
             for (int b = 0; b < members.Length; b++)
             {
                 var row = flat.AsSpan((int)(b * codes), (int)codes).ToArray();
+                var probabilityRow = flatProbabilities.AsSpan((int)(b * codes), (int)codes).ToArray();
                 int[,]? p = null;
                 float[,]? w = null;
                 if (flatPositions is not null)
@@ -50,7 +55,7 @@ public static class Predictor
                     }
                 }
 
-                results[members[b]] = new Prediction(row, p, w);
+                results[members[b]] = new Prediction(row, probabilityRow, p, w);
             }
 
             Runtime.TorchRuntime.ReleaseFreedMemory();

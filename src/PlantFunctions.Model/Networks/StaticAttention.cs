@@ -13,8 +13,14 @@ public sealed class StaticAttention
     private readonly TokenCodeIndex index;
     private readonly float[] mass;
 
-    /// <summary>Builds S from the priors' first <paramref name="tokensPerCode"/> tokens of each code.</summary>
-    public StaticAttention(RelevancePriors priors, int tokensPerCode)
+    /// <summary>
+    /// Builds S from the priors. Global (default): each code attends to its <paramref name="tokensPerCode"/> tokens of
+    /// highest MI wherever they occur. Per note (<paramref name="perNote"/>, the authors' form): each code attends to the
+    /// note's own <paramref name="tokensPerCode"/> distinct tokens of highest MI among all the code's stored tokens, so a
+    /// note holding none of its global top tokens still gets S. Weights are MI / the code's global top mass either way,
+    /// so S^T 1 is at most 1 and equals the prior-only score's fraction in the global form.
+    /// </summary>
+    public StaticAttention(RelevancePriors priors, int tokensPerCode, bool perNote = false)
     {
         mass = new float[priors.Labels];
         for (int code = 0; code < priors.Labels; code++)
@@ -23,9 +29,13 @@ public sealed class StaticAttention
             mass[code] = values[..Math.Min(tokensPerCode, values.Length)].ToArray().Sum();
         }
 
-        index = priors.Inverse(tokensPerCode);
+        index = priors.Inverse(perNote ? priors.TopTokens : tokensPerCode);
         TokensPerCode = tokensPerCode;
+        PerNote = perNote;
     }
+
+    /// <summary>Per-note selection of each code's tokens (the authors' form) instead of the global top tokens.</summary>
+    public bool PerNote { get; }
 
     /// <summary>Tokens per code.</summary>
     public int TokensPerCode { get; }
@@ -48,6 +58,7 @@ public sealed class StaticAttention
         }
 
         var entries = new List<(int, int, float)>();
+        HashSet<(int Token, int Code)>? kept = PerNote ? KeptPerNote(counts.Keys) : null;
         for (int position = 0; position < tokens.Length; position++)
         {
             int token = tokens[position];
@@ -55,7 +66,7 @@ public sealed class StaticAttention
             var values = index.ValuesOf(token);
             for (int i = 0; i < codes.Length; i++)
             {
-                if (mass[codes[i]] > 0)
+                if (mass[codes[i]] > 0 && (kept is null || kept.Contains((token, codes[i]))))
                 {
                     entries.Add((position, codes[i], values[i] / mass[codes[i]] / counts[token]));
                 }
@@ -63,5 +74,36 @@ public sealed class StaticAttention
         }
 
         return entries;
+    }
+
+    /// <summary>Per code, the note's <see cref="TokensPerCode"/> distinct tokens of highest MI among its stored ones (ties: lower token id).</summary>
+    private HashSet<(int Token, int Code)> KeptPerNote(IEnumerable<int> noteTokens)
+    {
+        var candidates = new Dictionary<int, List<(float Value, int Token)>>();
+        foreach (int token in noteTokens)
+        {
+            var codes = index.CodesOf(token);
+            var values = index.ValuesOf(token);
+            for (int i = 0; i < codes.Length; i++)
+            {
+                if (!candidates.TryGetValue(codes[i], out var list))
+                {
+                    candidates[codes[i]] = list = [];
+                }
+
+                list.Add((values[i], token));
+            }
+        }
+
+        var kept = new HashSet<(int Token, int Code)>();
+        foreach (var (code, list) in candidates)
+        {
+            foreach (var (_, token) in list.OrderByDescending(c => c.Value).ThenBy(c => c.Token).Take(TokensPerCode))
+            {
+                kept.Add((token, code));
+            }
+        }
+
+        return kept;
     }
 }

@@ -52,4 +52,10 @@ public sealed record RankerOptions
 
     /// <summary>Seed for initialisation, splits and sampling.</summary>
     public int Seed { get; init; } = 7;
+
+    /// <summary>
+    /// After reporting held-out nDCG, train the scorer again from its start on all relevance pairs (the hold-out
+    /// included) and ship that one. Default on; off ships the scorer trained on the 1 - HoldOutFraction part.
+    /// </summary>
+    public bool ShipTrainedOnAllData { get; init; } = true;
 }

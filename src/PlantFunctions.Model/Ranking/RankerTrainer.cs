@@ -8,7 +8,8 @@ namespace PlantFunctions.Model.Ranking;
 /// <summary>
 /// Trains a <see cref="RelevanceScorer"/> with LambdaRank on nDCG@k, each code a query and tokens its candidates,
 /// relevance bootstrapped from the mutual-information priors (paper appendix A.2), and reports held-out nDCG@k
-/// before and after, overall and for rare codes.
+/// before and after, overall and for rare codes. The hold-out is for that report only: by default the scorer is then
+/// trained again from the same start on every relevance pair, and that one ships.
 /// </summary>
 public sealed class RankerTrainer(RankerOptions options)
 {
@@ -27,8 +28,36 @@ public sealed class RankerTrainer(RankerOptions options)
         var data = new RankingData(priors, tokenDocumentFrequency, options);
         var device = scorer.TokenEmbedding.weight!.device;
         var (before, rareBefore, evaluated, rare) = EvaluateHeldOut(scorer, data, codeNoteCounts, device);
+        byte[]? initial = options.ShipTrainedOnAllData && data.HeldOut.Any(h => h.Length > 0) ? Serialization.ZipParts.Weights(scorer) : null;
+        TrainEpochs(scorer, data, data.Train, progress, cancellationToken);
+        scorer.eval();
+        var (after, rareAfter, _, _) = EvaluateHeldOut(scorer, data, codeNoteCounts, device);
+        double trainAfter = EvaluateTraining(scorer, data, device);
+        double? shipped = null;
+        if (initial is not null)
+        {
+            // The hold-out only measures generalisation; the scorer that ships learns from every relevance pair, from
+            // the same start, for the same epochs.
+            scorer.load(new MemoryStream(initial), strict: true);
+            var all = data.Train.Select((train, code) => train.Concat(data.HeldOut[code]).OrderByDescending(g => g.Grade).ToArray()).ToArray();
+            TrainEpochs(scorer, data, all, progress: null, cancellationToken);
+            scorer.eval();
+            (shipped, _, _, _) = EvaluateHeldOut(scorer, data, codeNoteCounts, device);
+        }
+
+        return new RankingReport(options.K, before, after, rareBefore, rareAfter, trainAfter, evaluated, rare, clock.Elapsed.TotalSeconds)
+        {
+            ShippedOnHeldOut = shipped,
+        };
+    }
+
+    /// <summary>LambdaRank epochs over the given relevance lists (one per code) with sampled negatives.</summary>
+    private void TrainEpochs(RelevanceScorer scorer, RankingData data, (int Token, float Grade)[][] lists,
+        IProgress<(int Epoch, int Epochs, double Loss)>? progress, CancellationToken cancellationToken)
+    {
+        var device = scorer.TokenEmbedding.weight!.device;
         var random = new Random(options.Seed + 2);
-        var trainable = Enumerable.Range(0, priors.Labels).Where(c => data.Train[c].Length > 0).ToArray();
+        var trainable = Enumerable.Range(0, lists.Length).Where(c => lists[c].Length > 0).ToArray();
         scorer.zero_grad(set_to_none: true);
         using var optimizer = optim.AdamW(scorer.parameters(), options.LearningRate, 0.9, 0.99, 1e-8, options.WeightDecay);
         scorer.train();
@@ -42,7 +71,7 @@ public sealed class RankerTrainer(RankerOptions options)
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var batch = trainable.AsSpan(start, Math.Min(options.CodesPerBatch, trainable.Length - start)).ToArray();
-                var (tokens, relevance, mask, codes) = TrainingBatch(batch, data, random, device);
+                var (tokens, relevance, mask, codes) = TrainingBatch(batch, lists, data, random, device);
                 optimizer.zero_grad();
                 var scores = scorer.ScorePairs(tokens, codes);
                 var lambdas = LambdaRank.Lambdas(scores, relevance, mask, options.K, options.Sigma);
@@ -56,20 +85,16 @@ public sealed class RankerTrainer(RankerOptions options)
 
             progress?.Report((epoch, options.Epochs, steps == 0 ? double.NaN : lossSum / steps));
         }
-
-        scorer.eval();
-        var (after, rareAfter, _, _) = EvaluateHeldOut(scorer, data, codeNoteCounts, device);
-        double trainAfter = EvaluateTraining(scorer, data, device);
-        return new RankingReport(options.K, before, after, rareBefore, rareAfter, trainAfter, evaluated, rare, clock.Elapsed.TotalSeconds);
     }
 
-    private (Tensor Tokens, Tensor Relevance, Tensor Mask, Tensor Codes) TrainingBatch(int[] batch, RankingData data, Random random, Device device)
+    private (Tensor Tokens, Tensor Relevance, Tensor Mask, Tensor Codes) TrainingBatch(int[] batch, (int Token, float Grade)[][] positives,
+        RankingData data, Random random, Device device)
     {
-        int width = batch.Max(c => data.Train[c].Length) + options.NegativesPerCode;
+        int width = batch.Max(c => positives[c].Length) + options.NegativesPerCode;
         var lists = batch.Select(code =>
         {
             var negatives = data.SampleNegatives(code, options.NegativesPerCode, random);
-            return data.Train[code].Concat(negatives.Select(t => (t, 0f))).ToArray();
+            return positives[code].Concat(negatives.Select(t => (t, 0f))).ToArray();
         }).ToArray();
         return Pack(batch, lists, width, device);
     }

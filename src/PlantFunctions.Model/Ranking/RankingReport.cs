@@ -11,4 +11,11 @@ namespace PlantFunctions.Model.Ranking;
 /// <param name="RareCodes">Rare codes among them.</param>
 /// <param name="Seconds">Training time.</param>
 public sealed record RankingReport(int K, double HeldOutBefore, double HeldOutAfter, double RareHeldOutBefore, double RareHeldOutAfter,
-    double TrainAfter, int EvaluatedCodes, int RareCodes, double Seconds);
+    double TrainAfter, int EvaluatedCodes, int RareCodes, double Seconds)
+{
+    /// <summary>
+    /// nDCG@k on the held-out lists of the scorer that ships, trained again on all pairs (held-out ones included, so an
+    /// in-sample figure); <c>null</c> when the reported scorer ships as it is.
+    /// </summary>
+    public double? ShippedOnHeldOut { get; init; }
+}

@@ -29,8 +29,16 @@ public sealed record ClassifierOptions
     /// <summary>Stop after this many epochs without a better validation score.</summary>
     [Range(1, 10_000)] public int Patience { get; init; } = 3;
 
-    /// <summary>Initial weight of the static evidence: logit += alpha x prior-only score (alpha x MI mass x fraction present).</summary>
-    [Range(0, 1e6)] public double StaticScaleInit { get; init; } = 100;
+    /// <summary>
+    /// Our static-mass term (not in the paper's eq. 8; <see cref="TrainingOptions.StaticMassTerm"/>): its initial weight, in
+    /// logits, for a code whose MI mass equals the mean over the codes. Code c starts at this x mass_c / mean mass, so the
+    /// term starts as a scaled prior-only score whatever the relevance measure (CodiEsp's mean mass is 0.078 with Gain and
+    /// 2.06 with Normalized). The default 8 is what a fixed 100 x mass gave with Gain.
+    /// </summary>
+    [Range(0, 1e6)] public double StaticTermInit { get; init; } = 8;
+
+    /// <summary>The static-mass term's learning rate relative to the decoder's (its weights are of order 10, not 0.01).</summary>
+    [Range(0, 1e4)] public double StaticTermRateFactor { get; init; } = 10;
 
     /// <summary>Fraction of the training notes held out for validation when no validation notes are given.</summary>
     [Range(0.01, 0.5)] public double ValidationFraction { get; init; } = 0.1;

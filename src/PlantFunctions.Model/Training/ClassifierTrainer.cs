@@ -22,11 +22,17 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
     /// <summary>The resumable state after an epoch.</summary>
     public sealed record Checkpoint(int Epoch, byte[] Weights, byte[] BestWeights, byte[] Optimizer, double BestScore, int BestEpoch, IReadOnlyList<EpochResult> History);
 
-    /// <summary>The outcome: the model holds the best weights; the threshold was tuned on validation at that epoch.</summary>
-    public sealed record Outcome(int BestEpoch, IReadOnlyDictionary<string, double> Validation, float Threshold, IReadOnlyList<EpochResult> History);
+    /// <summary>
+    /// The outcome: the model holds the best weights; the thresholds (logits: a global one and one per code) were tuned
+    /// on validation at that epoch.
+    /// </summary>
+    public sealed record Outcome(int BestEpoch, IReadOnlyDictionary<string, double> Validation, ThresholdSelection Thresholds, IReadOnlyList<EpochResult> History);
 
     /// <summary>The validation score early stopping maximises.</summary>
     public const string SelectionMetric = "MAP";
+
+    /// <summary>The validation metric holding the mean binary cross-entropy over validation notes and codes.</summary>
+    public const string LossMetric = "loss";
 
     /// <summary>
     /// Trains (or resumes from <paramref name="resume"/>) and leaves the best weights in <paramref name="model"/>. After
@@ -40,7 +46,9 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
     {
         model.zero_grad(set_to_none: true);
         var groups = new ParameterGroups(model, options, switches.DiscriminativeLearningRates);
-        var paramGroups = groups.All.Select(g => new AdamW.ParamGroup(g.Parameters, options.LearningRate * g.RateFactor, 0.9, 0.99, 1e-6, options.WeightDecay, false, false)).ToList();
+        // No weight decay on the static-mass term: it would pull the prior's weight towards 0 whatever the data says.
+        var paramGroups = groups.All.Select(g => new AdamW.ParamGroup(g.Parameters, options.LearningRate * g.RateFactor, 0.9, 0.99, 1e-6,
+            g.Name == ParameterGroups.StaticTerm ? 0 : options.WeightDecay, false, false)).ToList();
         using var optimizer = optim.AdamW(paramGroups);
         var peakRates = groups.All.Select(g => options.LearningRate * g.RateFactor).ToArray();
         int batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
@@ -100,8 +108,8 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
 
         Load(model, bestWeights!);
         groups.Open(groups.LastStage);
-        var (bestMetrics, threshold) = ValidateWithThreshold(model, validation, staticAttention);
-        return new Outcome(bestEpoch, bestMetrics, threshold, history);
+        var (bestMetrics, thresholds) = ValidateWithThreshold(model, validation, staticAttention, perCode: true);
+        return new Outcome(bestEpoch, bestMetrics, thresholds, history);
     }
 
     private double TrainEpoch(PlantClassifier model, AdamW optimizer, IReadOnlyList<EncodedNote> train, StaticAttention? staticAttention,
@@ -122,7 +130,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
                 optimizer.ParamGroups.ElementAt(g).LearningRate = peakRates[g] * schedule.Factor(Math.Min(step, schedule.TotalSteps - 1));
             }
 
-            using var batch = new NoteBatch([.. members.Select(n => n.Tokens)], staticAttention, device);
+            using var batch = new NoteBatch([.. members.Select(n => n.Tokens)], staticAttention, device, switches.AttentionWindow);
             var targets = Targets(members, (int)model.Decoder.Codes);
             optimizer.zero_grad();
             Tensor loss;
@@ -150,21 +158,52 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
     }
 
     private Dictionary<string, double> Validate(PlantClassifier model, IReadOnlyList<EncodedNote> validation, StaticAttention? staticAttention) =>
-        ValidateWithThreshold(model, validation, staticAttention).Metrics;
+        ValidateWithThreshold(model, validation, staticAttention, perCode: false).Metrics;
 
-    private (Dictionary<string, double> Metrics, float Threshold) ValidateWithThreshold(PlantClassifier model, IReadOnlyList<EncodedNote> validation, StaticAttention? staticAttention)
+    /// <summary>
+    /// Validation metrics at the global threshold tuned on the same notes; ranks and thresholds are on logits, never on
+    /// float32 probabilities (which tie at 1.0 above a logit of ~16.6).
+    /// </summary>
+    private (Dictionary<string, double> Metrics, ThresholdSelection Thresholds) ValidateWithThreshold(PlantClassifier model,
+        IReadOnlyList<EncodedNote> validation, StaticAttention? staticAttention, bool perCode)
     {
         if (validation.Count == 0)
         {
-            return ([], 0.5f);
+            return ([], new ThresholdSelection(0f));
         }
 
-        var predictions = Predictor.Predict(model, validation, staticAttention, options.BatchSize, 0, switches.Stateful, device);
-        var set = new EvaluationSet([.. predictions.Select(p => p.Probabilities)], [.. validation.Select(n => (IEnumerable<int>)n.Labels)],
+        var predictions = Predictor.Predict(model, validation, staticAttention, options.BatchSize, 0, switches.Stateful, device,
+            attentionWindow: switches.AttentionWindow);
+        var set = new EvaluationSet([.. predictions.Select(p => p.Logits)], [.. validation.Select(n => (IEnumerable<int>)n.Labels)],
             [.. validation.Select(n => n.UnseenCodes)]);
-        var thresholds = ThresholdTuner.TuneGlobal(set);
-        var report = IcdEvaluator.Evaluate(set, thresholds);
-        return (report.ToDictionary(), thresholds.Global);
+        var thresholds = ThresholdTuner.Tune(set, perCode, fallback: 0f);
+        var metrics = IcdEvaluator.Evaluate(set, thresholds with { PerCode = null }).ToDictionary();
+        metrics[LossMetric] = MeanBinaryCrossEntropy(predictions, validation);
+        return (metrics, thresholds);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy with logits averaged over notes and codes (the training loss sums over codes instead), from
+    /// the logits in double precision in the stable form max(x, 0) - x y + log(1 + e^-|x|).
+    /// </summary>
+    private static double MeanBinaryCrossEntropy(Predictor.Prediction[] predictions, IReadOnlyList<EncodedNote> notes)
+    {
+        double sum = 0;
+        long count = 0;
+        for (int n = 0; n < notes.Count; n++)
+        {
+            float[] logits = predictions[n].Logits;
+            var gold = new HashSet<int>(notes[n].Labels);
+            for (int code = 0; code < logits.Length; code++)
+            {
+                double x = logits[code];
+                sum += Math.Max(x, 0) - (gold.Contains(code) ? x : 0) + double.LogP1(Math.Exp(-Math.Abs(x)));
+            }
+
+            count += logits.Length;
+        }
+
+        return count == 0 ? double.NaN : sum / count;
     }
 
     private List<EncodedNote[]> LengthBuckets(IReadOnlyList<EncodedNote> notes, Random random)

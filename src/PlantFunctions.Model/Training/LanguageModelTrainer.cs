@@ -58,6 +58,12 @@ public sealed class LanguageModelTrainer(LanguageModelOptions options, NetworkCo
                 int length = (int)Math.Min(network.Bptt, rows.shape[1] - 1 - start);
                 var input = rows.narrow(1, start, length);
                 var target = rows.narrow(1, start + 1, length);
+                if (start > 0)
+                {
+                    // AWD-LSTM draws its dropout masks per batch; the state carries on.
+                    model.Encoder.ResampleDropout(options.BatchSize, DropoutSet.LanguageModel(network));
+                }
+
                 foreach (var group in optimizer.ParamGroups)
                 {
                     group.LearningRate = schedule.Rate(Math.Min(step, schedule.TotalSteps - 1));

@@ -4,17 +4,21 @@ using TorchSharp.Modules;
 namespace PlantFunctions.Model.Training;
 
 /// <summary>
-/// The classifier's parameter groups, top first: decoder head, ranker, LSTM layers from the last to the first, embedding.
+/// The classifier's parameter groups, top first: decoder head, our static-mass term (its own rate), ranker, LSTM layers from the last to the first, embedding.
 /// Gradual unfreezing opens them in this order; discriminative fine-tuning gives each a rate.
 /// </summary>
 internal sealed class ParameterGroups
 {
+    /// <summary>The static-mass term's group.</summary>
+    internal const string StaticTerm = "static-term";
+
     private readonly List<(string Name, Parameter[] Parameters, double RateFactor, int Stage)> groups = [];
 
     internal ParameterGroups(PlantClassifier model, ClassifierOptions options, bool discriminative)
     {
         int layers = model.Encoder.LayerCount;
         groups.Add(("decoder", [.. model.Decoder.HeadParameters()], 1, 0));
+        groups.Add((StaticTerm, [.. model.Decoder.StaticTermParameters()], options.StaticTermRateFactor, 0));
         groups.Add(("ranker", [.. model.Decoder.Ranker.parameters()], discriminative ? options.RankerRateFactor : 1, 0));
         for (int i = layers - 1; i >= 0; i--)
         {

@@ -21,17 +21,17 @@ public sealed partial class PlantTrainer
         using var model = CreateModel(session, data, out _);
         var priors = RelevancePriors.Load(new MemoryStream(checkpoint.Get(TrainingCheckpointParts.Priors)!));
         int[] codeNotes = CodeNotes(data.Presence(), data);
-        var staticAttention = options.StaticAttention ? new StaticAttention(priors, plan.Network.StaticTopTokens) : null;
+        var staticAttention = options.StaticAttention ? new StaticAttention(priors, plan.Network.StaticTopTokens, options.StaticPerNote) : null;
         var resume = ClassifierCheckpoint(checkpoint);
         if (resume is null)
         {
-            model.Decoder.Initialise(codeNotes, data.Train.Count, staticAttention?.Mass, plan.Classifier.StaticScaleInit);
+            model.Decoder.Initialise(codeNotes, data.Train.Count, staticAttention?.Mass, plan.Classifier.StaticTermInit);
         }
 
         checkpoint.Phase = TrainingPhase.Classifier;
         report.Phase(TrainingPhase.Classifier, resume?.Epoch ?? 0, plan.Classifier.Epochs);
         var trainer = new ClassifierTrainer(plan.Classifier, options, device);
-        var outcome = trainer.Train(model, data.Encode(data.Train), data.Encode(data.Validation), staticAttention, resume,
+        var outcome = trainer.Train(model, data.Encode(data.Train, options.NoteStartToken), data.Encode(data.Validation, options.NoteStartToken), staticAttention, resume,
             epochDone: c =>
             {
                 StoreClassifierCheckpoint(checkpoint, c);
@@ -50,7 +50,8 @@ public sealed partial class PlantTrainer
         var metrics = new Dictionary<string, double>(outcome.Validation) { ["bestEpoch"] = outcome.BestEpoch, ["trainingSeconds"] = session.Seconds };
         string version = session.Request.Version ?? $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{data.Labels.Hash[..6]}{data.Vocabulary.Hash[..6]}";
         var manifest = new ModelManifest(ModelManifest.CurrentSchema, "plant", session.Request.ModelName, version, time.GetUtcNow(), plan.Network,
-            options, data.Vocabulary.Hash, data.Labels.Hash, outcome.Threshold, metrics, finalCounts);
+            options, data.Vocabulary.Hash, data.Labels.Hash, (float)(1 / (1 + Math.Exp(-outcome.Thresholds.Global))), metrics, finalCounts,
+            outcome.Thresholds.Global, PerCodeThresholds(outcome.Thresholds, codeNotes));
         model.to(CPU);
         var result = new TrainingResult(ModelArtifact.Write(manifest, data.Vocabulary, data.Labels, finalPriors, model), version, metrics);
         checkpoint.Set(TrainingCheckpointParts.ModelFile, result.ModelFile);
@@ -80,9 +81,16 @@ public sealed partial class PlantTrainer
         int[] counts = [.. Enumerable.Range(0, data.Labels.Count).Select(c => presence.DocumentsOf(c).Length)];
         var merged = RelevancePriors.Merge(priors, all, code => trainCounts[code] == 0);
         var mass = new StaticAttention(merged, plan.Network.StaticTopTokens).Mass;
-        model.Decoder.AdoptUnseenCodes(trainCounts, counts, coded.Count, mass, plan.Classifier.StaticScaleInit);
+        model.Decoder.AdoptUnseenCodes(trainCounts, counts, coded.Count, mass, plan.Classifier.StaticTermInit);
         return (merged, counts);
     }
+
+    /// <summary>
+    /// The per-code thresholds to store: codes the classifier never trained on (adopted from the full data by
+    /// <see cref="Finalise"/>, with a new bias) take the global one, since validation tuned theirs on the old bias.
+    /// </summary>
+    private static float[]? PerCodeThresholds(Evaluation.ThresholdSelection thresholds, int[] trainCounts) =>
+        thresholds.PerCode is null ? null : [.. thresholds.PerCode.Select((t, code) => trainCounts[code] == 0 ? thresholds.Global : t)];
 
     /// <summary>The finished run's model file, version and metrics, as the classifier stage stored them.</summary>
     private static TrainingResult StoredResult(TrainingCheckpoint checkpoint)

@@ -41,7 +41,7 @@ internal sealed record TrainingData(
     internal PresenceCorpus Presence() => PresenceCorpus.Build(Train, Vocabulary, Labels);
 
     /// <summary>Notes as token and label ids.</summary>
-    internal List<EncodedNote> Encode(IEnumerable<ClinicalNote> notes) => [.. notes.Select(n => EncodedNote.From(n, Vocabulary, Labels))];
+    internal List<EncodedNote> Encode(IEnumerable<ClinicalNote> notes, bool noteStart) => [.. notes.Select(n => EncodedNote.From(n, Vocabulary, Labels, noteStart))];
 
     /// <summary>Training part, validation part, and all coded training notes (both parts when validation was split off).</summary>
     private static (IReadOnlyList<ClinicalNote> Train, IReadOnlyList<ClinicalNote> Validation, IReadOnlyList<ClinicalNote> Coded) Split(

@@ -29,6 +29,31 @@ public sealed record TrainingOptions
     /// <summary>Inattention: keep only the top-k ranker scores per code before the softmax (off = softmax over all tokens).</summary>
     public bool Inattention { get; init; } = true;
 
+    /// <summary>
+    /// Our addition to the paper's eq. 8: logit += w_c x S^T 1, a learned per-code weight on the share of the code's MI
+    /// mass present in the note (a scaled prior-only score). Off = the paper's decoder. Absent from older model files,
+    /// which all used it.
+    /// </summary>
+    public bool StaticMassTerm { get; init; } = true;
+
+    /// <summary>
+    /// S per note, the authors' form: each code attends to the note's own top tokens among all its stored MI tokens,
+    /// instead of its globally strongest tokens wherever they occur (off, the default, and what older files used).
+    /// </summary>
+    public bool StaticPerNote { get; init; }
+
+    /// <summary>
+    /// Note-start token: the classifier reads &lt;bos&gt; before every note, as the language model saw before every note.
+    /// Model files of schema 1 were trained without it and are read with it off.
+    /// </summary>
+    public bool NoteStartToken { get; init; } = true;
+
+    /// <summary>
+    /// Ablation "truncated": attention (A, S, P) covers only the last this-many tokens of a note while the LSTM still
+    /// reads it whole, as the authors' code attends over the last 2,880 tokens; <c>null</c> = the whole note.
+    /// </summary>
+    public int? AttentionWindow { get; init; }
+
     /// <summary>Carry the LSTM state across chunks (off = each chunk starts from zero state).</summary>
     public bool Stateful { get; init; } = true;
 
@@ -43,6 +68,33 @@ public sealed record TrainingOptions
     /// authors' code uses.
     /// </summary>
     public Priors.RelevanceMeasure RelevanceMeasure { get; init; } = Priors.RelevanceMeasure.Gain;
+
+    /// <summary>Inattention k (tokens per code kept for P); <c>null</c> = the preset's (30).</summary>
+    public int? InattentionK { get; init; }
+
+    /// <summary>Tokens per code in S; <c>null</c> = the preset's (5, as the authors).</summary>
+    public int? StaticTopTokens { get; init; }
+
+    /// <summary>Training: the last this-many tokens of a note get gradients; <c>null</c> = the preset's (1,440).</summary>
+    public int? GradientWindow { get; init; }
+
+    /// <summary>Ranker scorer (dot, or the paper's feed-forward); <c>null</c> = the preset's (dot).</summary>
+    public Ranking.RankerKind? Ranker { get; init; }
+
+    /// <summary>Embedding (and ranker) width; <c>null</c> = the preset's.</summary>
+    public int? EmbeddingSize { get; init; }
+
+    /// <summary>LSTM hidden width; <c>null</c> = the preset's.</summary>
+    public int? HiddenSize { get; init; }
+
+    /// <summary>LSTM layers; <c>null</c> = the preset's.</summary>
+    public int? Layers { get; init; }
+
+    /// <summary>Initial weight of the static-mass term at the mean MI mass; <c>null</c> = 8 (see <see cref="ClassifierOptions.StaticTermInit"/>).</summary>
+    public double? StaticTermInit { get; init; }
+
+    /// <summary>The static-mass term's rate relative to the decoder's; <c>null</c> = 10.</summary>
+    public double? StaticTermRateFactor { get; init; }
 
     /// <summary>Seed for weights, dropout and data order.</summary>
     public int Seed { get; init; } = 42;

@@ -22,13 +22,31 @@ public sealed record TrainingPlan(
     /// <summary>The plan for a request's options (preset sizes, epochs, seeds).</summary>
     public static TrainingPlan For(TrainingOptions options)
     {
-        var network = NetworkConfig.FromPreset(options.Preset);
+        var preset = NetworkConfig.FromPreset(options.Preset);
+        var network = preset with
+        {
+            InattentionK = options.InattentionK ?? preset.InattentionK,
+            StaticTopTokens = options.StaticTopTokens ?? preset.StaticTopTokens,
+            GradientWindow = options.GradientWindow ?? preset.GradientWindow,
+            Ranker = options.Ranker ?? preset.Ranker,
+            EmbeddingSize = options.EmbeddingSize ?? preset.EmbeddingSize,
+            HiddenSize = options.HiddenSize ?? preset.HiddenSize,
+            Layers = options.Layers ?? preset.Layers,
+        };
+        var classifier = new ClassifierOptions();
         return new TrainingPlan(
             network,
             new Text.VocabularyOptions { MinCount = 2, MaxSize = 60_000 },
             new LanguageModelOptions { Epochs = options.LanguageModelEpochs, Seed = options.Seed },
             new PriorOptions { StaticTopTokens = network.StaticTopTokens, Measure = options.RelevanceMeasure },
             new RankerOptions { Epochs = options.RankerEpochs, Dimension = network.EmbeddingSize, Hidden = network.RankerHidden, Kind = network.Ranker, Seed = options.Seed },
-            new ClassifierOptions { Epochs = options.ClassifierEpochs, Seed = options.Seed, LearningRate = options.ClassifierLearningRate ?? new ClassifierOptions().LearningRate });
+            classifier with
+            {
+                Epochs = options.ClassifierEpochs,
+                Seed = options.Seed,
+                LearningRate = options.ClassifierLearningRate ?? classifier.LearningRate,
+                StaticTermInit = options.StaticTermInit ?? classifier.StaticTermInit,
+                StaticTermRateFactor = options.StaticTermRateFactor ?? classifier.StaticTermRateFactor,
+            });
     }
 }

@@ -1,5 +1,7 @@
 using System.IO.Compression;
+using System.Text.Json.Nodes;
 using PlantFunctions.Model.Artifacts;
+using PlantFunctions.Model.Coding;
 using PlantFunctions.Model.Tests.Training;
 
 namespace PlantFunctions.Model.Tests.Artifacts;
@@ -25,6 +27,68 @@ public sealed class ModelArtifactTests(TinyModelFixture trained) : IClassFixture
              "decoder.label_attention", "decoder.boost", "decoder.bias", "decoder.static_scale",
              "decoder.ranker.tokens.weight", "decoder.ranker.codes.weight", "decoder.ranker.token_bias.weight", "decoder.ranker.code_bias.weight"],
             keys);
+    }
+
+    [Fact]
+    public void Read_ModelFile_HoldsLogitThresholdsGlobalAndPerCode()
+    {
+        using var artifact = ModelArtifact.Read(new MemoryStream(trained.Result.ModelFile));
+        var manifest = artifact.Manifest;
+
+        Assert.NotNull(manifest.LogitThreshold);
+        Assert.Equal(1 / (1 + Math.Exp(-manifest.LogitThreshold!.Value)), manifest.Threshold, 6);
+        Assert.Equal(artifact.Labels.Count, manifest.PerCodeLogitThresholds!.Count);
+        // Codes the classifier never trained on keep the global threshold.
+        Assert.All(Enumerable.Range(0, artifact.Labels.Count).Where(c => manifest.LabelFrequencies[c] == 0),
+            c => Assert.Equal(manifest.LogitThreshold.Value, manifest.PerCodeLogitThresholds[c]));
+        Assert.Equal(manifest.LogitThreshold.Value, manifest.LogitThresholds().Global);
+        Assert.Null(manifest.LogitThresholds().PerCode);
+        Assert.Same(manifest.PerCodeLogitThresholds, manifest.LogitThresholds(perCode: true).PerCode);
+    }
+
+    [Fact]
+    public void Code_PerCodeThresholds_DecideEachCodeByItsOwnThreshold()
+    {
+        // Every code but one gets an unreachable threshold, that one a threshold every logit passes.
+        int open = 3;
+        byte[] file = RewriteManifest(trained.Result.ModelFile, manifest =>
+        {
+            var perCode = (JsonArray)manifest["PerCodeLogitThresholds"]!;
+            for (int c = 0; c < perCode.Count; c++)
+            {
+                perCode[c] = c == open ? -1e30f : 1e30f;
+            }
+        });
+        using var coder = new PlantCoderLoader("cpu").Load(new MemoryStream(file));
+        string openCode;
+        using (var artifact = ModelArtifact.Read(new MemoryStream(file)))
+        {
+            openCode = artifact.Labels.Codes[open];
+        }
+
+        var notes = TinyTraining.Unseen.Take(4).ToList();
+
+        var perCodeResult = coder.Code(notes, new CodingOptions { PerCodeThresholds = true });
+        var globalResult = coder.Code(notes, new CodingOptions());
+
+        Assert.All(perCodeResult, note => Assert.Equal([openCode], note.Codes.Select(c => c.Code)));
+        Assert.Contains(globalResult, note => note.Codes.Any(c => c.Code != openCode));
+    }
+
+    [Fact]
+    public void Read_Schema1File_IsReadWithoutTheNoteStartToken()
+    {
+        byte[] file = RewriteManifest(trained.Result.ModelFile, manifest =>
+        {
+            manifest["SchemaVersion"] = 1;
+            ((JsonObject)manifest["Training"]!).Remove("NoteStartToken");
+        });
+
+        using var artifact = ModelArtifact.Read(new MemoryStream(file));
+        using var current = ModelArtifact.Read(new MemoryStream(trained.Result.ModelFile));
+
+        Assert.False(artifact.Manifest.Training.NoteStartToken);
+        Assert.True(current.Manifest.Training.NoteStartToken);
     }
 
     [Fact]
@@ -60,6 +124,14 @@ public sealed class ModelArtifactTests(TinyModelFixture trained) : IClassFixture
 
         Assert.Contains("vocabulary does not match", ex.Message, StringComparison.Ordinal);
     }
+
+    private static byte[] RewriteManifest(byte[] model, Action<JsonObject> change) =>
+        Rewrite(model, "manifest.json", bytes =>
+        {
+            var manifest = JsonNode.Parse(bytes)!.AsObject();
+            change(manifest);
+            return System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        });
 
     private static byte[] Rewrite(byte[] model, string entryName, Func<byte[], byte[]> change)
     {

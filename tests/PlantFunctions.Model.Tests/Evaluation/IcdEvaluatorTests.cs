@@ -22,13 +22,14 @@ public sealed class IcdEvaluatorTests
         var metrics = IcdEvaluator.Evaluate(set, ThresholdSelection.Fixed(0.5f), options).ToDictionary();
 
         Assert.Equal(
-            ["MAP", "P@5", "P@8", "P@15", "R@5", "R@8", "R@15", "microAUC", "macroAUC", "microF1", "macroF1", "microP", "microR",
+            ["MAP", "P@5", "P@8", "P@15", "R@5", "R@8", "R@15", "MAP(Edin)", "P@5(Edin)", "P@8(Edin)", "P@15(Edin)", "microAUC", "macroAUC", "microF1", "macroF1", "microP", "microR",
              "macroP", "macroR", "macroF1[1-5]", "macroF1[6-50]", "macroF1[>50]", "threshold"],
             metrics.Keys);
         var ranking = RankingMetrics.Compute(set, [5, 8, 15]);
         Assert.Equal(ranking.MeanAveragePrecision, metrics["MAP"]);
         Assert.Equal(ranking.PrecisionAtK[8], metrics["P@8"]);
         Assert.Equal(ranking.RecallAtK[15], metrics["R@15"]);
+        Assert.Equal(RankingMetrics.Compute(set, [5], RankingConvention.Edin).PrecisionAtK[5], metrics["P@5(Edin)"]);
         Assert.Equal(AucMetrics.MicroAuc(set), metrics["microAUC"]);
         Assert.Equal(AucMetrics.MacroAuc(set), metrics["macroAUC"]);
         Assert.Equal(6.0 / 13.0, metrics["microF1"], 12);

@@ -67,6 +67,41 @@ public sealed class RankingMetricsTests
     }
 
     [Fact]
+    public void Compute_EdinConvention_DropsUnseenCodesAndNotesLeftWithoutGold()
+    {
+        // Note 1: gold 2 and 3 plus one unseen code; note 2: only unseen gold; note 3: no gold at all.
+        var set = new EvaluationSet([Scores, Scores, Scores], [[2, 3], [], []], [1, 2, 0]);
+
+        var codiEsp = RankingMetrics.Compute(set, [4], RankingConvention.CodiEsp);
+        var edin = RankingMetrics.Compute(set, [4], RankingConvention.Edin);
+
+        // CodiEsp: AP of note 1 is (1/2 + 2/4) / 3, note 2 scores 0; P@4 averages over all three notes.
+        Assert.Equal(((1.0 / 3.0) + 0) / 2, codiEsp.MeanAveragePrecision, 12);
+        Assert.Equal(0.5 / 3, codiEsp.PrecisionAtK[4], 12);
+        // Edin: only note 1 remains, its unseen code dropped: AP (1/2 + 2/4) / 2, P@4 2/4, R@4 1.
+        Assert.Equal(1, edin.NotesWithGold);
+        Assert.Equal(0.5, edin.MeanAveragePrecision, 12);
+        Assert.Equal(0.5, edin.PrecisionAtK[4], 12);
+        Assert.Equal(1.0, edin.RecallAtK[4], 12);
+    }
+
+    [Fact]
+    public void Compute_LogitsBeyondFloatProbabilityRange_RankAsDistinct()
+    {
+        // As float32 probabilities all three are exactly 1.0 and would tie (label order would put gold label 2 last);
+        // as logits, label 2 ranks first.
+        float[] logits = [18f, 19f, 25f];
+        float[] probabilities = [.. logits.Select(l => (float)(1 / (1 + Math.Exp(-l))))];
+        Assert.All(probabilities, p => Assert.Equal(1f, p));
+
+        var byLogit = RankingMetrics.Compute(new EvaluationSet([logits], [[2]]), [1]);
+        var byProbability = RankingMetrics.Compute(new EvaluationSet([probabilities], [[2]]), [1]);
+
+        Assert.Equal(1.0, byLogit.PrecisionAtK[1]);
+        Assert.Equal(0.0, byProbability.PrecisionAtK[1]);
+    }
+
+    [Fact]
     public void Compute_TiedScores_LowerLabelIndexRanksFirst()
     {
         var set = new EvaluationSet([[0.5f, 0.5f, 0.5f, 0.1f]], [[1]]);
