@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PlantFunctions.Cli.Commands;
+using PlantFunctions.Cli.Commands.Experiments;
 
 var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (planted attention), in batch, on Azure Storage or Azurite.")
 {
@@ -7,6 +8,7 @@ var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (plan
     PriorsCommand.Create(),
     TrainCommand.Create(),
     EvaluateCommand.Create(),
+    ExperimentCommand.Create(),
     CodeCommand.Create(),
     ServeCommand.Create(),
     SubmitCommand.Create(),

@@ -1,0 +1,141 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.Json;
+using PlantFunctions.Model.Synthetic;
+
+namespace PlantFunctions.Cli.Tests;
+
+/// <summary>
+/// <c>plant experiment</c> as a user runs it, every step a real process: tiny trainings on a synthetic corpus, the
+/// CSV files they read back, and PNG files checked by their header.
+/// </summary>
+public sealed class ExperimentCommandTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
+    private static readonly string[] TinyTraining = ["--preset", "tiny", "--device", "cpu", "--lm-epochs", "1", "--ranker-epochs", "1", "--epochs", "2"];
+    private readonly string folder = Directory.CreateTempSubdirectory("plant-experiment-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public async Task Curves_OfATinyTraining_WritesEveryEpochsLossesAndMapAndAPng()
+    {
+        int codes = await WriteCorpusAsync();
+        await RunAsync(["train", "--notes", "train.jsonl", .. TinyTraining, "--out", "model.plant"]);
+
+        await RunAsync("experiment", "curves", "--checkpoint", "model.plant.ckpt", "--out", "curves");
+
+        var (header, rows) = ReadCsv("curves/curves.csv");
+        Assert.Equal(["stage", "epoch", "trainLoss", "trainLossPerCode", "validationLoss", "validationMAP", "validationPerplexity", "best", "seconds"], header);
+        var lm = Assert.Single(rows, r => r["stage"] == "lm");
+        Assert.Equal("1", lm["epoch"]);
+        Assert.Equal(Math.Log(Number(lm["validationPerplexity"])), Number(lm["validationLoss"]), 4);
+        var classifier = rows.Where(r => r["stage"] == "classifier").ToList();
+        Assert.Equal(["0", "1", "2"], classifier.Select(r => r["epoch"]));
+        Assert.Equal("", classifier[0]["trainLoss"]); // epoch 0 is the prior-initialised start, validated before any step
+        Assert.All(classifier.Skip(1), r => Assert.Equal(Number(r["trainLoss"]) / codes, Number(r["trainLossPerCode"]), 5));
+        // Mean over notes and codes, the same scale as trainLossPerCode (a sum over codes would be `codes` times larger).
+        Assert.All(classifier, r => Assert.InRange(Number(r["validationLoss"]), 1e-4, 1.0));
+        Assert.All(classifier, r => Assert.InRange(Number(r["validationMAP"]), 0.0, 1.0));
+        Assert.Single(classifier, r => r["best"] == "true");
+        AssertPng("curves/curves.png", 900, 600);
+    }
+
+    [Fact]
+    public async Task Buckets_OfEvaluateResults_WritesMacroF1PerSystemAndBucketAndAPng()
+    {
+        await File.WriteAllTextAsync(Path.Combine(folder, "results.json"), """
+            {"plant": {"MAP": 0.40, "macroF1[1-5]": 0.077, "macroF1[6-50]": 0.577, "macroF1[>50]": 0.8},
+             "prior-only": {"MAP": 0.35, "macroF1[1-5]": 0.085, "macroF1[6-50]": 0.5}}
+            """);
+
+        await RunAsync("experiment", "buckets", "--results", "results.json", "--out", "b");
+
+        Assert.Equal(
+            ["system,macroF1[1-5],macroF1[6-50],macroF1[>50]", "plant,0.077,0.577,0.8", "prior-only,0.085,0.5,"],
+            await File.ReadAllLinesAsync(Path.Combine(folder, "b", "buckets.csv")));
+        AssertPng("b/buckets.png", 900, 600);
+    }
+
+    [Fact]
+    public async Task Buckets_OfResultsWithoutBuckets_FailsNamingTheFile()
+    {
+        await File.WriteAllTextAsync(Path.Combine(folder, "results.json"), """{"plant": {"MAP": 0.4}}""");
+
+        using var cli = PlantCli.Start(folder, null, "experiment", "buckets", "--results", "results.json", "--out", "b");
+
+        Assert.Equal(1, await cli.WaitAsync(Timeout));
+        Assert.Contains("plant experiment buckets: results.json: no system has macroF1[...] metrics", cli.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "b", "buckets.png")));
+    }
+
+    [Fact]
+    public async Task Ablations_TwoVariantsOneSeed_TrainsEachOnOneLanguageModelAndWritesTheTableAndAPng()
+    {
+        await WriteCorpusAsync();
+        string[] ablations = ["experiment", "ablations", "--notes", "train.jsonl", "--eval-notes", "eval.jsonl", .. TinyTraining, "--seeds", "7", "--variants", "plant,laat", "--out", "abl"];
+
+        string output = await RunAsync(ablations);
+
+        var (header, rows) = ReadCsv("abl/ablations.csv");
+        Assert.Equal(["variant", "seed", "MAP", "P@5", "P@8", "P@15", "microF1", "macroF1"], header);
+        Assert.Equal(["plant", "laat"], rows.Select(r => r["variant"]));
+        Assert.All(rows, r => Assert.Equal("7", r["seed"]));
+        Assert.All(rows, r => Assert.All(header.Skip(2), metric => Assert.InRange(Number(r[metric]), 0.0, 1.0)));
+        using (var evaluated = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(folder, "abl", "runs", "laat-seed7.metrics.json"))))
+        {
+            Assert.Equal(evaluated.RootElement.GetProperty("laat-seed7").GetProperty("MAP").GetDouble(), Number(rows[1]["MAP"]), 5);
+        }
+
+        var train = output.Split('\n').Where(l => l.StartsWith("> plant train", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, train.Count);
+        Assert.DoesNotContain("--lm-from", train[0], StringComparison.Ordinal);
+        Assert.Contains("--laat --lm-from", train[1], StringComparison.Ordinal);
+        var (_, summary) = ReadCsv("abl/ablations-summary.csv");
+        Assert.Equal(["plant", "laat"], summary.Select(r => r["variant"]));
+        Assert.All(summary, r => Assert.Equal("0", r["MAP sd"]));
+        AssertPng("abl/ablations.png", 900, 600);
+
+        // Run again: every run's metrics are kept, so nothing is trained or evaluated twice.
+        string again = await RunAsync(ablations);
+        Assert.DoesNotContain("> plant ", again, StringComparison.Ordinal);
+        Assert.Equal(rows.Select(r => r["MAP"]), ReadCsv("abl/ablations.csv").Rows.Select(r => r["MAP"]));
+    }
+
+    private static double Number(string cell) => double.Parse(cell, CultureInfo.InvariantCulture);
+
+    /// <summary>50 coded training notes and 10 evaluation notes of a small synthetic corpus; returns the codes in training.</summary>
+    private async Task<int> WriteCorpusAsync()
+    {
+        var corpus = new SyntheticCorpus(new SyntheticCorpusOptions { Documents = 60, Codes = 8, VocabularySize = 300, MedianWords = 60, Seed = 5 });
+        var notes = corpus.Notes().ToList();
+        await File.WriteAllLinesAsync(Path.Combine(folder, "train.jsonl"), notes.Take(50).Select(n => JsonSerializer.Serialize(new { id = n.Id, text = n.Text, codes = n.Codes })));
+        await File.WriteAllLinesAsync(Path.Combine(folder, "eval.jsonl"), notes.Skip(50).Select(n => JsonSerializer.Serialize(new { id = n.Id, text = n.Text, codes = n.Codes })));
+        return notes.Take(50).SelectMany(n => n.Codes ?? []).Distinct(StringComparer.Ordinal).Count();
+    }
+
+    private async Task<string> RunAsync(params string[] arguments)
+    {
+        using var cli = PlantCli.Start(folder, null, arguments);
+        Assert.True(await cli.WaitAsync(Timeout) == 0, cli.Output);
+        return cli.Output;
+    }
+
+    private (string[] Header, List<Dictionary<string, string>> Rows) ReadCsv(string path)
+    {
+        string[] lines = File.ReadAllLines(Path.Combine(folder, path));
+        string[] header = lines[0].Split(',');
+        return (header, [.. lines.Skip(1).Select(l => header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second))]);
+    }
+
+    /// <summary>A PNG file: the signature, an IHDR chunk of the expected size, and more than a blank image's bytes.</summary>
+    private void AssertPng(string path, int width, int height)
+    {
+        byte[] png = File.ReadAllBytes(Path.Combine(folder, path));
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+        Assert.Equal("IHDR"u8.ToArray(), png[12..16]);
+        Assert.Equal(width, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4)));
+        Assert.Equal(height, BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20, 4)));
+        Assert.InRange(png.Length, 10_000, 5_000_000);
+    }
+}
