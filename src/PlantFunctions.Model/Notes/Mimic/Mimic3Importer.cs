@@ -69,20 +69,13 @@ public static class Mimic3Importer
                 continue;
             }
 
-            string idText = row.Value(Admission);
-            if (!AdmissionIds.TryParse(idText, out long admission))
-            {
-                throw row.Error($"{row.NameOf(Admission)} '{idText}' is not an admission id");
-            }
-
-            if (!admissions.Contains(admission))
+            if (!row.IsWantedAdmission(Admission, admissions, out long admission))
             {
                 continue;
             }
 
             string rowId = row.Value(RowId);
-            long sequence = rowId.Length == 0 ? long.MaxValue
-                : AdmissionIds.TryParse(rowId, out long parsed) ? parsed : throw row.Error($"{row.NameOf(RowId)} '{rowId}' is not a number");
+            long sequence = row.OrderNumber(RowId);
             var part = new NotePart(rowId, row.Raw(Text)!, row.Value(ChartDate), sequence, row.Line, row.Value(Subject));
             (parts.TryGetValue(admission, out var list) ? list : parts[admission] = []).Add(part);
         }

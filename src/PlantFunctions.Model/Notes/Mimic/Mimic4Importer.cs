@@ -76,20 +76,12 @@ public static class Mimic4Importer
                 continue;
             }
 
-            string idText = row.Value(Admission);
-            if (!AdmissionIds.TryParse(idText, out long admission))
-            {
-                throw row.Error($"{row.NameOf(Admission)} '{idText}' is not an admission id");
-            }
-
-            if (!admissions.Contains(admission))
+            if (!row.IsWantedAdmission(Admission, admissions, out long admission))
             {
                 continue;
             }
 
-            string sequenceText = row.Value(Sequence);
-            long sequence = sequenceText.Length == 0 ? long.MaxValue
-                : AdmissionIds.TryParse(sequenceText, out long parsed) ? parsed : throw row.Error($"{row.NameOf(Sequence)} '{sequenceText}' is not a number");
+            long sequence = row.OrderNumber(Sequence);
             var part = new NotePart(row.Value(NoteId), row.Raw(Text)!, row.Value(ChartTime), sequence, row.Line, row.Value(Subject));
             (parts.TryGetValue(admission, out var list) ? list : parts[admission] = []).Add(part);
         }

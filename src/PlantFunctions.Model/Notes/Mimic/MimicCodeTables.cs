@@ -29,13 +29,7 @@ internal static class MimicCodeTables
                 continue;
             }
 
-            string idText = row.Value(Admission);
-            if (!AdmissionIds.TryParse(idText, out long admission))
-            {
-                throw row.Error($"{row.NameOf(Admission)} '{idText}' is not an admission id");
-            }
-
-            if (!admissions.Contains(admission))
+            if (!row.IsWantedAdmission(Admission, admissions, out long admission))
             {
                 continue;
             }

@@ -21,6 +21,29 @@ internal readonly struct MimicRow(string path, long line, List<byte[]> fields, i
     /// <summary>A column's name as the header spells it.</summary>
     public string NameOf(int column) => columns[column] < 0 ? "?" : header[columns[column]];
 
+    /// <summary>
+    /// The admission id in <paramref name="column"/> when it is one of <paramref name="wanted"/>; <c>false</c> for other
+    /// admissions; an error naming file and line when the value is not an admission id.
+    /// </summary>
+    public bool IsWantedAdmission(int column, IReadOnlySet<long> wanted, out long admission)
+    {
+        string text = Value(column);
+        if (!AdmissionIds.TryParse(text, out admission))
+        {
+            throw Error($"{NameOf(column)} '{text}' is not an admission id");
+        }
+
+        return wanted.Contains(admission);
+    }
+
+    /// <summary>The number in <paramref name="column"/>, <see cref="long.MaxValue"/> when empty (sorts last); an error when not a number.</summary>
+    public long OrderNumber(int column)
+    {
+        string text = Value(column);
+        return text.Length == 0 ? long.MaxValue
+            : AdmissionIds.TryParse(text, out long parsed) ? parsed : throw Error($"{NameOf(column)} '{text}' is not a number");
+    }
+
     internal static string Decode(byte[] bytes, string path, long line, string what) =>
         NoteChecks.TryDecode(bytes, "field", out string? reason) ?? throw MimicTable.Error(path, line, $"{what}: {reason}");
 }
