@@ -19,8 +19,10 @@ public sealed partial class WorkerProcessTests(AzuriteFixture azurite)
         string hub = azurite.UniqueName("t");
         await using var api = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "api", notesPerShard: 25));
 
-        // A second per shard: a kill seen "mid-shard" lands before the shard's result is written.
-        var model = new FakeModelSettings { DelayPerNote = TimeSpan.FromMilliseconds(40) };
+        // A victim is first held inside a shard (the fake coder waits while hold-{pid} exists), so each kill provably
+        // lands before that shard's result is written and another worker must code the shard again.
+        string holds = Directory.CreateTempSubdirectory("plant-hold-").FullName;
+        var model = new FakeModelSettings { DelayPerNote = TimeSpan.FromMilliseconds(40), HoldDirectory = holds };
         var workerSettings = PlantTestSettings.For(azurite, hub, "worker");
         var workers = new List<PlantProcess> { await PlantProcess.StartAsync(workerSettings, model), await PlantProcess.StartAsync(workerSettings, model) };
         try
@@ -33,6 +35,9 @@ public sealed partial class WorkerProcessTests(AzuriteFixture azurite)
             {
                 var alive = workers.Where(w => !w.HasExited).ToList();
                 var victim = alive[kill % alive.Count];
+                File.WriteAllText(Path.Combine(holds, $"hold-{victim.Id}"), string.Empty);
+                await Poll.ForAsync(() => Task.FromResult(File.Exists(Path.Combine(holds, $"held-{victim.Id}"))), held => held, BatchKit.Timeout,
+                    $"worker {victim.Id} to be held inside a shard", () => victim.Output);
                 int shard = await Poll.ForAsync(() => Task.FromResult(ShardInFlight(victim.Output, "kill")), s => s >= 0, BatchKit.Timeout,
                     $"worker {victim.Id} to be in the middle of a shard", () => victim.Output);
                 victim.Kill();
@@ -58,6 +63,8 @@ public sealed partial class WorkerProcessTests(AzuriteFixture azurite)
             {
                 await worker.DisposeAsync();
             }
+
+            Directory.Delete(holds, recursive: true);
         }
     }
 

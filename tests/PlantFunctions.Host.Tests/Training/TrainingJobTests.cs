@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using PlantFunctions.Contracts.Instances;
 using PlantFunctions.Contracts.Training;
 using PlantFunctions.Host.Tests.Support;
@@ -20,19 +21,23 @@ public sealed class TrainingJobTests(AzuriteFixture azurite)
     public async Task TrainingJob_WorkerKilledMidClassifier_ResumesFromTheLastCheckpointAndRegistersOneVersion()
     {
         string hub = azurite.UniqueName("t");
-        await using var api = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "api"));
+        // The slice length travels in the job's input, so the API host that starts the job sets it: one slice per stage.
+        var apiSettings = PlantTestSettings.For(azurite, hub, "api");
+        apiSettings["Plant:Training:SliceDuration"] = "00:10:00";
+        await using var api = await TestPlantHost.StartAsync(apiSettings);
         await UploadTrainingNotesAsync(api);
 
         // The classifier stage (steps 12-15 of 16) runs in one activity: a kill inside it must not start the stage over.
-        var model = new FakeModelSettings { TrainSteps = 16, TrainStepDelay = TimeSpan.FromMilliseconds(800) };
+        // The first worker is held after the stage's first step is checkpointed (hold-{pid}), so the kill lands there.
+        string holds = Directory.CreateTempSubdirectory("plant-hold-").FullName;
+        var model = new FakeModelSettings { TrainSteps = 16, TrainStepDelay = TimeSpan.FromMilliseconds(200), HoldDirectory = holds };
         var workerSettings = PlantTestSettings.For(azurite, hub, "worker");
-        workerSettings["Plant:Training:SliceDuration"] = "00:10:00";
         var first = await PlantProcess.StartAsync(workerSettings, model);
         await using var firstHandle = first;
+        File.WriteAllText(Path.Combine(holds, $"hold-{first.Id}"), string.Empty);
         var started = await BatchKit.Api(api).StartTrainingAsync(Request);
-        await Poll.UntilAsync(() => Task.FromResult(first.Output.Contains("Training job job-1: stage Classifier", StringComparison.Ordinal)), BatchKit.Timeout,
-            "the classifier stage to start", () => first.Output);
-        await Task.Delay(2000);   // two classifier steps checkpointed
+        await Poll.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(holds, $"held-{first.Id}"))), BatchKit.Timeout,
+            "the first worker to be held inside the classifier stage", () => first.Output);
         first.Kill();
         await using var second = await PlantProcess.StartAsync(workerSettings, model);
         var done = await BatchKit.Api(api).WaitForEndAsync(new Uri(started.StatusQueryGetUri), pollInterval: TimeSpan.FromMilliseconds(300));
@@ -42,7 +47,8 @@ public sealed class TrainingJobTests(AzuriteFixture azurite)
         var output = done.ReadOutput<TrainingJobOutput>()!;
         Assert.Equal("job-1", output.ModelVersion);
         double resumedAt = output.Metrics["resumedAtStep"];
-        Assert.InRange(resumedAt, 13, 15);   // the redelivered activity resumed inside the classifier stage
+        Assert.Equal(13, resumedAt);   // the redelivered activity resumed inside the classifier stage, after its first step
+        Assert.Single(Regex.Matches(second.Output, "stage Classifier in process"));   // and ran the rest of it in one slice
         Assert.Contains("Training job job-1: stage Classifier", second.Output, StringComparison.Ordinal);
         Assert.Single(versions.Versions, v => v.TrainingJobId == "job-1");
         Assert.Equal("job-1", versions.ActiveVersion);

@@ -4,7 +4,7 @@ namespace PlantFunctions.Testing.Fakes;
 
 /// <summary>
 /// How the deterministic model doubles behave; test processes read it from environment variables
-/// (<c>PLANT_FAKE_DELAY_MS</c>, <c>PLANT_FAKE_TRAIN_STEPS</c>, <c>PLANT_FAKE_TRAIN_STEP_MS</c>).
+/// (<c>PLANT_FAKE_DELAY_MS</c>, <c>PLANT_FAKE_HOLD_DIR</c>, <c>PLANT_FAKE_TRAIN_STEPS</c>, <c>PLANT_FAKE_TRAIN_STEP_MS</c>).
 /// </summary>
 public sealed record FakeModelSettings
 {
@@ -14,16 +14,38 @@ public sealed record FakeModelSettings
     /// <summary>Time the fake coder spends per note (so a worker can be killed in the middle of a shard).</summary>
     public TimeSpan DelayPerNote { get; init; }
 
+    /// <summary>
+    /// A directory through which a test stops a process at a known point: while <c>hold-{process id}</c> exists there, the
+    /// coder (before its next note) and the trainer (in the classifier stage, after a step of the call is checkpointed)
+    /// write <c>held-{process id}</c> and wait (cancellable), so a kill that follows provably lands before the shard's
+    /// result is written or inside the classifier stage. Null: never holds.
+    /// </summary>
+    public string? HoldDirectory { get; init; }
+
     /// <summary>Steps of a fake training run (one checkpoint per step).</summary>
     public int TrainSteps { get; init; } = 8;
 
     /// <summary>Time per training step.</summary>
     public TimeSpan TrainStepDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Waits for cancellation, after writing <c>held-{process id}</c>, when <see cref="HoldDirectory"/> asks this process to hold.</summary>
+    public void HoldIfAsked(CancellationToken cancellationToken)
+    {
+        if (HoldDirectory is not { } directory || !File.Exists(Path.Combine(directory, $"hold-{Environment.ProcessId}")))
+        {
+            return;
+        }
+
+        File.WriteAllText(Path.Combine(directory, $"held-{Environment.ProcessId}"), string.Empty);
+        cancellationToken.WaitHandle.WaitOne();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
     /// <summary>Environment variables that carry these settings to a test process.</summary>
     public IReadOnlyDictionary<string, string> ToEnvironment() => new Dictionary<string, string>
     {
         ["PLANT_FAKE_DELAY_MS"] = ((int)DelayPerNote.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+        ["PLANT_FAKE_HOLD_DIR"] = HoldDirectory ?? string.Empty,
         ["PLANT_FAKE_TRAIN_STEPS"] = TrainSteps.ToString(CultureInfo.InvariantCulture),
         ["PLANT_FAKE_TRAIN_STEP_MS"] = ((int)TrainStepDelay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
     };
@@ -37,6 +59,7 @@ public sealed record FakeModelSettings
         return new FakeModelSettings
         {
             DelayPerNote = TimeSpan.FromMilliseconds(Read("PLANT_FAKE_DELAY_MS", 0)),
+            HoldDirectory = Environment.GetEnvironmentVariable("PLANT_FAKE_HOLD_DIR") is { Length: > 0 } hold ? hold : null,
             TrainSteps = Read("PLANT_FAKE_TRAIN_STEPS", defaults.TrainSteps),
             TrainStepDelay = TimeSpan.FromMilliseconds(Read("PLANT_FAKE_TRAIN_STEP_MS", (int)defaults.TrainStepDelay.TotalMilliseconds)),
         };

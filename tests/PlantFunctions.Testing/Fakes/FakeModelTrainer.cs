@@ -57,6 +57,11 @@ public sealed class FakeModelTrainer(FakeModelSettings settings) : IModelTrainer
                 new Dictionary<string, double> { ["P@5"] = (double)(step + 1) / total }, settings.TrainStepDelay * (total - step - 1));
             progress.Report(last);
             checkpoints.Save(JsonSerializer.SerializeToUtf8Bytes(new Checkpoint(step + 1, resumedAt)));
+            if (stage == TrainingPhase.Classifier && step + 1 < end)
+            {
+                settings.HoldIfAsked(cancellationToken);
+            }
+
             if (step + 1 < end && stage is TrainingPhase.LanguageModel or TrainingPhase.Classifier && yieldAtEpochEnd?.Invoke() == true)
             {
                 return new TrainingStageOutcome(stage, false, last, saved is not null, null);

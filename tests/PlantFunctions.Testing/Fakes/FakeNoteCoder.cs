@@ -62,6 +62,7 @@ public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : 
         var results = new List<CodedNote>(notes.Count);
         foreach (var note in notes)
         {
+            settings.HoldIfAsked(cancellationToken);
             if (settings.DelayPerNote > TimeSpan.Zero && cancellationToken.WaitHandle.WaitOne(settings.DelayPerNote))
             {
                 cancellationToken.ThrowIfCancellationRequested();
