@@ -5,6 +5,7 @@ using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Networks;
 using PlantFunctions.Model.Notes;
 using PlantFunctions.Model.Priors;
+using PlantFunctions.Model.Runtime;
 using PlantFunctions.Model.Synthetic;
 using PlantFunctions.Model.Text;
 using PlantFunctions.Model.Training;
@@ -16,7 +17,10 @@ namespace PlantFunctions.Benchmarks;
 /// Coding speed and memory of a PLANT model of a given size: an untrained network (speed and memory do not depend on
 /// the weights' values) with MI priors from a generated corpus, coding generated notes of a given length through the
 /// real coder (batching, evidence). Run one configuration per process: the peak resident memory is per process.
-/// Options: --preset cpu|paper|tiny, --codes N, --tokens N (words per note), --notes N, --vocabulary N, --evidence N.
+/// Prints where the time goes per stage, then codes the first --reference-notes notes with the authors' dense decoder
+/// (<see cref="DenseReference"/>) side by side, with a bare batched LSTM of the encoder's size and the arithmetic floor.
+/// Options: --preset cpu|paper|tiny, --codes N, --tokens N (words per note), --notes N, --vocabulary N, --evidence N,
+/// --reference-notes N (0: no reference).
 /// </summary>
 internal static class CodingBenchmark
 {
@@ -28,6 +32,7 @@ internal static class CodingBenchmark
         int notes = PriorsBenchmark.Arg(args, "--notes", 32);
         int vocabularySize = PriorsBenchmark.Arg(args, "--vocabulary", 20_000);
         int evidence = PriorsBenchmark.Arg(args, "--evidence", 5);
+        int referenceNotes = PriorsBenchmark.Arg(args, "--reference-notes", 2);
         set_num_threads(Environment.ProcessorCount);
 
         var corpus = new SyntheticCorpus(new SyntheticCorpusOptions
@@ -51,18 +56,159 @@ internal static class CodingBenchmark
 
         var batch = Enumerable.Range(0, notes).Select(i => LongNote(corpus, i, tokens)).ToList();
         double baseline = Machine.ResidentMegabytes();
-        using var coder = new PlantCoderLoader("cpu").Load(new MemoryStream(file));
-        double loaded = Machine.ResidentMegabytes();
-        coder.Code(batch.Take(1).ToList(), CodingOptions.Default with { EvidenceTokens = evidence });   // warm-up
-        var clock = Stopwatch.StartNew();
-        var coded = coder.Code(batch, CodingOptions.Default with { EvidenceTokens = evidence, MinCodes = 5 });
-        double seconds = clock.Elapsed.TotalSeconds;
+        var stages = new StageTimes();
+        double seconds, loaded;
+        IReadOnlyList<CodedNote> coded;
+        using (var coder = new PlantCoderLoader("cpu").Load(new MemoryStream(file)))
+        {
+            loaded = Machine.ResidentMegabytes();
+            coder.Code(batch.Take(1).ToList(), CodingOptions.Default with { EvidenceTokens = evidence });   // warm-up
+            var clock = Stopwatch.StartNew();
+            using (StageTimes.Collect(stages))
+            {
+                coded = coder.Code(batch, CodingOptions.Default with { EvidenceTokens = evidence, MinCodes = 5 });
+            }
+
+            seconds = clock.Elapsed.TotalSeconds;
+        }
+
+        double peak = Machine.PeakResidentMegabytes();
         int words = batch.Sum(n => Tokenizer.Tokenize(n.Text).Count);
         Console.WriteLine($"preset {preset} ({network.EmbeddingSize}/{network.HiddenSize}/{network.Layers} layers), {labels.Count:N0} codes, vocabulary {vocabulary.Count:N0}, " +
                           $"{notes} notes of {words / notes:N0} tokens, {Environment.ProcessorCount} threads");
-        Console.WriteLine($"coding: {seconds:F2} s, {notes / seconds:F2} notes/s, {words / seconds:N0} tokens/s, {coded.Sum(c => c.Codes.Count)} codes returned");
-        Console.WriteLine($"memory: {baseline:N0} MB before loading, {loaded:N0} MB with the model loaded, peak resident {Machine.PeakResidentMegabytes():N0} MB");
+        Console.WriteLine($"coding: {seconds:F2} s, {seconds / notes:F3} s/note, {notes / seconds:F2} notes/s, {words / seconds:N0} tokens/s, {coded.Sum(c => c.Codes.Count)} codes returned");
+        Console.WriteLine($"memory: {baseline:N0} MB before loading, {loaded:N0} MB with the model loaded, peak resident {peak:N0} MB");
+        Console.WriteLine();
+        Console.WriteLine("where the time goes (s/note):");
+        foreach (var (stage, stageSeconds) in stages.Seconds)
+        {
+            Console.WriteLine($"  {stage,-28} {stageSeconds / notes,8:F3}  {100 * stageSeconds / seconds,5:F1}%");
+        }
+
+        double decoder = stages.Seconds.Where(s => s.Stage.StartsWith("decoder", StringComparison.Ordinal)).Sum(s => s.Seconds) / notes;
+        double encoderSeconds = stages.Seconds.Where(s => s.Stage == "encoder").Sum(s => s.Seconds) / notes;
+        double evidenceSeconds = stages.Seconds.Where(s => s.Stage == "evidence").Sum(s => s.Seconds) / notes;
+        Console.WriteLine($"  {"decoder (A, S, P)",-28} {decoder,8:F3}");
+        Console.WriteLine($"  {"other (unattributed)",-28} {(seconds - stages.Seconds.Sum(s => s.Seconds)) / notes,8:F3}");
+
+        if (referenceNotes > 0)
+        {
+            Console.WriteLine();
+            CompareWithReference(file, batch.Take(referenceNotes).ToList(), network, labels.Count, decoder, evidenceSeconds, encoderSeconds);
+        }
+
         return 0;
+    }
+
+    /// <summary>
+    /// The authors' dense decoder on the same notes in this process (its logits against ours), a bare batched LSTM of the
+    /// encoder's size, and the arithmetic floor from this machine's measured matmul rate.
+    /// </summary>
+    private static void CompareWithReference(byte[] file, List<ClinicalNote> notes, NetworkConfig network, int codes, double ours, double evidence, double encoder)
+    {
+        using var reference = new DenseReference(ModelArtifact.Read(new MemoryStream(file)));
+        using var mine = ModelArtifact.Read(new MemoryStream(file));
+        var encoded = notes.Select(n => EncodedNote.From(n, mine.Vocabulary, null, mine.Manifest.Training.NoteStartToken)).ToList();
+        var ourLogits = Predictor.Predict(mine.Model, encoded, mine.StaticAttention, 1, 0, true, CPU);
+        reference.Logits(encoded[0].Tokens);   // warm-up
+        var (encoderBefore, decoderBefore) = reference.Seconds;
+        double maxDifference = 0;
+        int sameTop15 = 0;
+        foreach (var (note, index) in encoded.Select((n, i) => (n, i)))
+        {
+            float[] theirs = reference.Logits(note.Tokens);
+            float[] ourRow = ourLogits[index].Logits;
+            maxDifference = Math.Max(maxDifference, theirs.Zip(ourRow, (x, y) => Math.Abs(x - y)).Max());
+            sameTop15 += Top(theirs, 15).SequenceEqual(Top(ourRow, 15)) ? 1 : 0;
+        }
+
+        var (encoderAfter, decoderAfter) = reference.Seconds;
+        double theirDecoder = (decoderAfter - decoderBefore) / notes.Count;
+        double theirEncoder = (encoderAfter - encoderBefore) / notes.Count;
+        int tokens = (int)encoded.Average(n => n.Tokens.Length);
+        var floor = Floor(network, codes, tokens, mine.Model.Decoder.Ranker.TokenEmbedding.weight!.shape[1]);
+        double bare = BareLstmSecondsPerNote(network, Math.Min(8, Math.Max(1, notes.Count)), tokens);
+
+        Console.WriteLine($"side by side ({notes.Count} notes of ~{tokens:N0} tokens; the reference codes one note at a time):");
+        Console.WriteLine($"  {"",-34} {"s/note",8}");
+        Console.WriteLine($"  {"decoder, ours (A, S, P)",-34} {ours,8:F3}");
+        Console.WriteLine($"  {"decoder, ours + evidence",-34} {ours + evidence,8:F3}");
+        Console.WriteLine($"  {"decoder, the authors' dense way",-34} {theirDecoder,8:F3}   theirs / ours {theirDecoder / ours:F2}x (with evidence {theirDecoder / (ours + evidence):F2}x)");
+        Console.WriteLine($"  {"decoder, arithmetic floor",-34} {floor.DecoderSeconds,8:F3}   {floor.DecoderGflop:F1} GFLOP at {floor.Gflops:F0} GFLOP/s measured");
+        Console.WriteLine($"  {"encoder, ours",-34} {encoder,8:F3}");
+        Console.WriteLine($"  {"encoder, reference (one note)",-34} {theirEncoder,8:F3}");
+        Console.WriteLine($"  {"bare batched LSTM, same size",-34} {bare,8:F3}   ours / bare {encoder / bare:F2}x");
+        Console.WriteLine($"  {"encoder, arithmetic floor",-34} {floor.EncoderSeconds,8:F3}   {floor.EncoderGflop:F1} GFLOP");
+        Console.WriteLine($"  logits: max |ours - reference| = {maxDifference:G3}; same top-15 codes in {sameTop15}/{notes.Count} notes");
+    }
+
+    private static int[] Top(float[] logits, int k) => [.. Enumerable.Range(0, logits.Length).OrderByDescending(c => logits[c]).ThenBy(c => c).Take(k)];
+
+    /// <summary>
+    /// FLOPs per note: decoder 2TFL (scores) + 2TFL (A^T H) + 2TdL (ranker scores) + 2kLF (P^T H over the k kept tokens;
+    /// S is sparse and negligible); encoder 8H(in + H) per token and layer. Seconds at the rate of a [T, F] x [F, L] matmul here.
+    /// </summary>
+    private static (double DecoderGflop, double EncoderGflop, double Gflops, double DecoderSeconds, double EncoderSeconds) Floor(
+        NetworkConfig network, int codes, int tokens, long rankerDimension)
+    {
+        double t = tokens, f = network.EmbeddingSize, l = codes;
+        double decoder = (4 * t * f * l) + (2 * t * rankerDimension * l) + (2.0 * network.InattentionK * l * f);
+        double encoder = 0;
+        for (int layer = 0; layer < network.Layers; layer++)
+        {
+            double input = layer == 0 ? network.EmbeddingSize : network.HiddenSize;
+            double hidden = layer == network.Layers - 1 ? network.EmbeddingSize : network.HiddenSize;
+            encoder += 8 * hidden * (input + hidden) * t;
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var x = randn(tokens, network.EmbeddingSize);
+        var y = randn(network.EmbeddingSize, codes);
+        x.matmul(y).Dispose();
+        var clock = Stopwatch.StartNew();
+        int repeats = 0;
+        while (clock.Elapsed.TotalSeconds < 2 || repeats < 3)
+        {
+            x.matmul(y).Dispose();
+            repeats++;
+        }
+
+        double gflops = 2 * t * f * l * repeats / clock.Elapsed.TotalSeconds / 1e9;
+        return (decoder / 1e9, encoder / 1e9, gflops, decoder / 1e9 / gflops, encoder / 1e9 / gflops);
+    }
+
+    /// <summary>Seconds per note of a plain batched stack of LSTMs of the encoder's sizes over [batch, tokens] inputs, no dropout.</summary>
+    private static double BareLstmSecondsPerNote(NetworkConfig network, int batch, int tokens)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var layers = new List<TorchSharp.Modules.LSTM>();
+        for (int layer = 0; layer < network.Layers; layer++)
+        {
+            int input = layer == 0 ? network.EmbeddingSize : network.HiddenSize;
+            int hidden = layer == network.Layers - 1 ? network.EmbeddingSize : network.HiddenSize;
+            layers.Add(nn.LSTM(input, hidden, batchFirst: true));
+        }
+
+        var x = randn(batch, tokens, network.EmbeddingSize);
+        Tensor Run()
+        {
+            var y = x;
+            foreach (var lstm in layers)
+            {
+                y = lstm.forward(y, null).Item1;
+            }
+
+            return y;
+        }
+
+        Run();
+        var clock = Stopwatch.StartNew();
+        Run();
+        double seconds = clock.Elapsed.TotalSeconds / batch;
+        layers.ForEach(l => l.Dispose());
+        return seconds;
     }
 
     /// <summary>A generated note with at least <paramref name="tokens"/> words (notes of the corpus joined).</summary>

@@ -35,7 +35,14 @@ internal static class TelemetrySetup
             .WithMetrics(metrics => metrics.AddMeter(PlantTelemetry.Name));
         if (!string.IsNullOrWhiteSpace(configuration[AzureMonitorSetting]))
         {
-            telemetry.UseAzureMonitorExporter(options => options.ConnectionString = configuration[AzureMonitorSetting]);
+            // The exporter's default sampler (since 1.5) keeps 5 traces/s and replaces ours: a batch's shard spans would be
+            // dropped at random. One span per shard is little, so every span is kept.
+            telemetry.UseAzureMonitorExporter(options =>
+            {
+                options.ConnectionString = configuration[AzureMonitorSetting];
+                options.SamplingRatio = 1.0f;
+                options.TracesPerSecond = null;
+            });
         }
 
         if (!string.IsNullOrWhiteSpace(configuration[OtlpSetting]))

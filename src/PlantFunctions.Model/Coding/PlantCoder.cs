@@ -2,6 +2,7 @@ using PlantFunctions.Model.Artifacts;
 using PlantFunctions.Model.Evaluation;
 using PlantFunctions.Model.Networks;
 using PlantFunctions.Model.Notes;
+using PlantFunctions.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,7 +42,12 @@ public sealed class PlantCoder : INoteCoder
     public IReadOnlyList<CodedNote> Code(IReadOnlyList<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken = default)
     {
         var training = artifact.Manifest.Training;
-        var encoded = notes.Select(n => EncodedNote.From(n, artifact.Vocabulary, null, training.NoteStartToken)).ToList();
+        List<EncodedNote> encoded;
+        using (StageTimes.Time("tokenization"))
+        {
+            encoded = [.. notes.Select(n => EncodedNote.From(n, artifact.Vocabulary, null, training.NoteStartToken))];
+        }
+
         int evidence = Math.Max(0, options.EvidenceTokens);
 
         // Three candidates per evidence word, so repeated occurrences of one word can give way to other words.

@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace PlantFunctions.Model.Networks;
@@ -57,9 +58,13 @@ public sealed class DecoderPass : IDisposable
     {
         using var scope = NewDisposeScope();
         var invalid = valid.logical_not().unsqueeze(-1);                                   // [B, c, 1]
-        var scores = h.matmul(decoder.LabelAttention.t()).masked_fill(invalid, float.NegativeInfinity);
-        (aMax, aDen, aNum) = OnlineSoftmax(aMax, aDen, aNum, scores, h);
+        using (StageTimes.Time("decoder A"))
+        {
+            var scores = h.matmul(decoder.LabelAttention.t()).masked_fill(invalid, float.NegativeInfinity);
+            (aMax, aDen, aNum) = OnlineSoftmax(aMax, aDen, aNum, scores, h);
+        }
 
+        using var timeRest = StageTimes.Time("decoder S + P pass 1");
         if (sNum is not null && staticChunk is var (chunkIndex, codeIndex, weight))
         {
             long features = h.shape[2];
@@ -94,6 +99,7 @@ public sealed class DecoderPass : IDisposable
     /// <summary>The logits [batch, codes] (paper eq. 7-8, plus our static-mass term when it is on).</summary>
     public Tensor Logits()
     {
+        using var time = StageTimes.Time("decoder P pass 2 + logits");
         using var scope = NewDisposeScope();
         var total = aNum / aDen.clamp_min(1e-30).unsqueeze(-1);
         if (sNum is not null)
@@ -127,6 +133,7 @@ public sealed class DecoderPass : IDisposable
             throw new InvalidOperationException("evidence needs the chunk features: create the pass with KeepsChunksForEvidence");
         }
 
+        using var time = StageTimes.Time("evidence");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var device = aDen.device;

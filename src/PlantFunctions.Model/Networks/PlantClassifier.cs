@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Utils;
 using static TorchSharp.torch;
@@ -106,11 +107,18 @@ public sealed class PlantClassifier : nn.Module
                 var tokens = batch.Tokens.narrow(1, start, length);
                 Tensor h;
                 using (run.EncoderFrozen ? no_grad() : null)
+                using (StageTimes.Time("encoder"))
                 {
                     h = encoder.forward(tokens);
                 }
 
-                pass.Add(h, tokens, batch.Valid.narrow(1, start, length), start, batch.StaticChunk(start, length, (int)decoder.Codes));
+                (Tensor, Tensor, Tensor)? staticChunk;
+                using (StageTimes.Time("batching"))
+                {
+                    staticChunk = batch.StaticChunk(start, length, (int)decoder.Codes);
+                }
+
+                pass.Add(h, tokens, batch.Valid.narrow(1, start, length), start, staticChunk);
                 if (!training && (start / Config.Bptt) % TrimEveryChunks == TrimEveryChunks - 1)
                 {
                     Runtime.TorchRuntime.ReleaseFreedMemory();

@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace PlantFunctions.Model.Networks;
@@ -26,8 +27,11 @@ public static class Predictor
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var members = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
+            var batchTime = StageTimes.Time("batching");
             using var batch = new NoteBatch([.. members.Select(i => notes[i].Tokens)], staticAttention, device, attentionWindow);
+            batchTime.Dispose();
             var (logits, positions, weights) = model.Infer(batch, evidencePerCode, stateful);
+            using var outputTime = StageTimes.Time("output");
             var cpuLogits = logits.cpu();
             long codes = cpuLogits.shape[1];
             float[] flat = cpuLogits.data<float>().ToArray();
