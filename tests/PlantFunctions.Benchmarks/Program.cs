@@ -7,6 +7,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["replay"] = ServiceBenchmark.RunReplay,
     ["coding"] = CodingBenchmark.Run,
     ["training"] = TrainingBenchmark.Run,
+    ["matmul"] = MatmulBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

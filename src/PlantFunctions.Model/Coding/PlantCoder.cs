@@ -17,6 +17,7 @@ public sealed class PlantCoder : INoteCoder
     private readonly ModelArtifact artifact;
     private readonly Device device;
     private readonly int batchSize;
+    private readonly int encoderBatchSize;
 
     /// <summary>Wraps a loaded model file and moves the model to <paramref name="device"/>.</summary>
     public PlantCoder(ModelArtifact artifact, Device device)
@@ -26,9 +27,13 @@ public sealed class PlantCoder : INoteCoder
         artifact.Model.to(device);
         artifact.Model.eval();
 
-        // Accumulators are codes x features floats per note, three of them: keep a batch near 256 MB.
-        long perNote = Math.Max(1L, artifact.Labels.Count * (long)artifact.Manifest.Network.EmbeddingSize * 4 * 3);
-        batchSize = (int)Math.Clamp((256L << 20) / perNote, 1, 16);
+        // A decoder group's logits need about four codes x features maps per note (A's running sum, the S and P terms,
+        // their total): keep those near 256 MB. The encoder reads up to 32 notes together (its recurrent product is far
+        // faster over many rows) as long as every note's running sum of A (codes x features) stays within 512 MB.
+        // Token x code maps are bounded separately (DecoderPass.MapBudget).
+        long perNote = Math.Max(1L, artifact.Labels.Count * (long)artifact.Manifest.Network.EmbeddingSize * 4);
+        batchSize = (int)Math.Clamp((256L << 20) / (perNote * 4), 1, 16);
+        encoderBatchSize = (int)Math.Clamp((512L << 20) / perNote, batchSize, 32);
         Info = new CoderInfo(artifact.Manifest.Name, artifact.Manifest.Version, artifact.Labels.Count, "plant");
     }
 
@@ -50,23 +55,25 @@ public sealed class PlantCoder : INoteCoder
 
         int evidence = Math.Max(0, options.EvidenceTokens);
 
-        // Three candidates per evidence word, so repeated occurrences of one word can give way to other words.
-        var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, batchSize, evidence * 3,
-            training.Stateful, device, cancellationToken, training.AttentionWindow);
         // Ranks and thresholds are on logits: float32 probabilities tie at 1.0 above a logit of ~16.6.
         var thresholds = options.Threshold is { } probability
             ? ThresholdSelection.Fixed(ModelManifest.Logit(probability))
             : artifact.Manifest.LogitThresholds(options.PerCodeThresholds);
+        List<int> Choose(float[] logits) => [.. Enumerable.Range(0, logits.Length)
+            .OrderByDescending(c => logits[c]).ThenBy(c => c)
+            .Take(options.MaxCodes)
+            .Where((c, rank) => logits[c] >= thresholds.For(c) || rank < options.MinCodes)];
+
+        // Evidence only for the codes a record returns; three candidates per evidence word, so repeated occurrences of one
+        // word can give way to other words.
+        var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, batchSize, evidence * 3,
+            training.Stateful, device, cancellationToken, training.AttentionWindow, logits => Choose(logits), encoderBatchSize);
         var result = new CodedNote[notes.Count];
         for (int i = 0; i < notes.Count; i++)
         {
             var logits = predictions[i].Logits;
             var probabilities = predictions[i].Probabilities;
-            var chosen = Enumerable.Range(0, logits.Length)
-                .OrderByDescending(c => logits[c]).ThenBy(c => c)
-                .Take(options.MaxCodes)
-                .Where((c, rank) => logits[c] >= thresholds.For(c) || rank < options.MinCodes)
-                .ToList();
+            var chosen = Choose(logits);
             result[i] = new CodedNote(notes[i].Id, [.. chosen.Select(c => new CodePrediction(
                 artifact.Labels.Codes[c], artifact.Labels.Descriptions[c], probabilities[c], Evidence(notes[i], encoded[i], predictions[i], c, evidence)))]);
         }
@@ -79,7 +86,7 @@ public sealed class PlantCoder : INoteCoder
 
     private static IReadOnlyList<EvidenceToken> Evidence(ClinicalNote note, EncodedNote encoded, Predictor.Prediction prediction, int code, int count)
     {
-        if (prediction.EvidencePositions is null || count == 0)
+        if (prediction.Evidence is null || count == 0 || !prediction.Evidence.TryGetValue(code, out var candidates))
         {
             return [];
         }
@@ -87,10 +94,10 @@ public sealed class PlantCoder : INoteCoder
         // The most attended positions, one per distinct word (its most attended occurrence), as in the paper's Table 9.
         var tokens = new List<EvidenceToken>(count);
         var words = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (int e = 0; e < prediction.EvidencePositions.GetLength(0) && tokens.Count < count; e++)
+        for (int e = 0; e < candidates.Positions.Length && tokens.Count < count; e++)
         {
-            int position = prediction.EvidencePositions[e, code];
-            float weight = prediction.EvidenceWeights![e, code];
+            int position = candidates.Positions[e];
+            float weight = candidates.Weights[e];
             if (weight <= 0 || position >= encoded.Spans.Count)
             {
                 continue;

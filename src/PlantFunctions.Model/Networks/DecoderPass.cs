@@ -3,292 +3,331 @@ using static TorchSharp.torch;
 
 namespace PlantFunctions.Model.Networks;
 
+/// <summary>The positions of a note with the most attention for one code (A + S + P), most first, and those weights.</summary>
+public sealed record CodeEvidence(int[] Positions, float[] Weights);
+
 /// <summary>
-/// The PLANT decoder run over the chunks of one batch of notes, exactly equal to attention over each whole note.
-/// Learned attention A (and P without inattention) use an online softmax: running maximum, running denominator and
-/// running weighted sum of features, rescaled when the maximum grows. S is linear, so it is a running sum. P with
-/// inattention needs each code's k-th largest ranker score over the whole note: pass 1 keeps a running top-k of
-/// scores per code; pass 2 (<see cref="Logits"/>) replays the stored chunk features once the threshold is known.
-/// Memory per batch: the accumulators (codes x features) plus the chunk features (features per token, only when P
-/// uses inattention) -- never a tokens x codes map beyond one chunk.
+/// The PLANT decoder run over the spans of one batch of notes, exactly equal to attention over each whole note.
+/// <para>
+/// Learned attention A uses an online softmax over spans (running maximum, denominator and weighted sum of features,
+/// rescaled when the maximum grows); a note that fits one span takes one exact pass. S and P weigh a position by its
+/// token alone (S by the token's MI, P by the ranker's score of the token), so both are computed once per note on the
+/// features summed per distinct token (<see cref="NoteBatch.FlatSlots"/>): P's inattention threshold (the k-th largest
+/// score over the note's positions, repeats counted) comes from the distinct tokens' scores and counts, with no second
+/// pass over the note. Memory per batch: the accumulators (codes x features per note), the slot sums (distinct tokens x
+/// features), one span's token x code maps and, for P, one block of distinct tokens x codes.
+/// </para>
 /// </summary>
 public sealed class DecoderPass : IDisposable
 {
+    /// <summary>Floats in one token x code (or distinct token x code) map the pass may hold: spans and code blocks are sized by it.</summary>
+    public const long MapBudget = 32L << 20;
+
     private const float VeryNegative = -1e30f;
     private readonly PlantDecoder decoder;
+    private readonly NoteBatch batch;
     private readonly long rows;
     private readonly long codes;
-    private readonly List<Chunk> chunks = [];
+    private readonly long features;
+    private readonly List<(Tensor H, int Start)> spans = [];
     private Tensor aMax, aDen, aNum;
-    private Tensor? sNum, sMass;
-    private Tensor? pMax, pDen, pNum, pTop;
+    private Tensor? slotSums;
+    private Tensor? pThreshold, pShift, pTotal;
 
-    /// <summary>Starts a pass for <paramref name="batchSize"/> notes with <paramref name="features"/>-wide encoder outputs.</summary>
-    public DecoderPass(PlantDecoder decoder, long batchSize, long features, Device device)
+    /// <summary>Starts a pass over <paramref name="batch"/> with <paramref name="features"/>-wide encoder outputs.</summary>
+    public DecoderPass(PlantDecoder decoder, NoteBatch batch, long features)
     {
         this.decoder = decoder;
-        rows = batchSize;
+        this.batch = batch;
+        this.features = features;
+        rows = batch.Count;
         codes = decoder.Codes;
+        var device = batch.Device;
         aMax = Keep(full([rows, codes], VeryNegative, device: device));
         aDen = Keep(zeros([rows, codes], device: device));
         aNum = Keep(zeros([rows, codes, features], device: device));
-        if (decoder.Switches.Static)
+        if (decoder.Switches.Static || decoder.Switches.Planted)
         {
-            sNum = Keep(zeros([rows, codes, features], device: device));
-            sMass = Keep(zeros([rows, codes], device: device));
-        }
-
-        if (decoder.Switches.Planted && decoder.Switches.Inattention)
-        {
-            pTop = Keep(full([rows, (long)decoder.Switches.InattentionK, codes], float.NegativeInfinity, device: device));
-        }
-        else if (decoder.Switches.Planted)
-        {
-            pMax = Keep(full([rows, codes], VeryNegative, device: device));
-            pDen = Keep(zeros([rows, codes], device: device));
-            pNum = Keep(zeros([rows, codes, features], device: device));
+            slotSums = Keep(zeros([rows * (batch.Slots + 1), features], device: device));
         }
     }
+
+    /// <summary>Keep the spans' features for <see cref="Evidence"/> (inference).</summary>
+    public bool KeepsChunksForEvidence { get; init; }
 
     /// <summary>
-    /// Adds one chunk: encoder features h [batch, c, features], token ids [batch, c], validity [batch, c], the chunk's
-    /// start offset and its static entries. Whether gradients flow is decided by the caller's grad mode.
+    /// The tokens per span for a batch: as many BPTT chunks as keep one [batch, span, codes] map within
+    /// <see cref="MapBudget"/>, at least one chunk.
     /// </summary>
-    public void Add(Tensor h, Tensor tokens, Tensor valid, int start, (Tensor ChunkIndex, Tensor CodeIndex, Tensor Weight)? staticChunk)
+    public static int SpanTokens(long batchSize, long codes, int bptt) =>
+        (int)Math.Max(bptt, MapBudget / Math.Max(1, batchSize * codes) / bptt * bptt);
+
+    /// <summary>
+    /// Adds the span of encoder features h [batch, s, features] starting at token <paramref name="start"/>. Spans come in
+    /// order and cover the batch. A span that is not <paramref name="differentiable"/> counts as a constant: its
+    /// contribution is computed without gradients and added to the running sums under the caller's grad mode, so the
+    /// gradients of earlier spans still flow.
+    /// </summary>
+    public void Add(Tensor h, int start, bool differentiable = true)
     {
         using var scope = NewDisposeScope();
-        var invalid = valid.logical_not().unsqueeze(-1);                                   // [B, c, 1]
+        long length = h.shape[1];
         using (StageTimes.Time("decoder A"))
         {
-            var scores = h.matmul(decoder.LabelAttention.t()).masked_fill(invalid, float.NegativeInfinity);
-            (aMax, aDen, aNum) = OnlineSoftmax(aMax, aDen, aNum, scores, h);
-        }
-
-        using var timeRest = StageTimes.Time("decoder S + P pass 1");
-        if (sNum is not null && staticChunk is var (chunkIndex, codeIndex, weight))
-        {
-            long features = h.shape[2];
-            var source = h.reshape(-1, features).index_select(0, chunkIndex) * weight.unsqueeze(1);
-            Replace(ref sNum, sNum.reshape(-1, features).index_add(0, codeIndex, source, 1).reshape(rows, codes, features));
-            Replace(ref sMass, sMass!.reshape(-1).index_add(0, codeIndex, weight, 1).reshape(rows, codes));
-        }
-
-        if (pTop is not null)
-        {
-            using (no_grad())
+            Tensor newMax, denominator, numerator;
+            using (differentiable ? null : no_grad())
             {
-                var ranked = RankerScores(tokens, invalid);
-                Replace(ref pTop, cat([pTop, ranked], 1).topk(decoder.Switches.InattentionK, dim: 1).Item1);
+                var scores = h.matmul(decoder.LabelAttention.t());                              // [B, s, L]
+                bool inPlace = !is_grad_enabled();
+                if (!batch.AllValid(start, (int)length))
+                {
+                    var invalid = batch.Valid.narrow(1, start, length).logical_not().unsqueeze(-1); // [B, s, 1]
+                    scores = inPlace ? scores.masked_fill_(invalid, float.NegativeInfinity) : scores.masked_fill(invalid, float.NegativeInfinity);
+                }
+
+                newMax = maximum(aMax, scores.detach().amax([1]));
+                var p = inPlace ? scores.sub_(newMax.unsqueeze(1)).exp_() : exp(scores - newMax.unsqueeze(1));
+                denominator = p.sum(1);
+                numerator = p.transpose(1, 2).bmm(h);                                            // [B, L, features]
+            }
+
+            var factor = exp(aMax - newMax);
+            var den = (aDen * factor) + denominator;
+            var num = (aNum * factor.unsqueeze(-1)) + numerator;
+            Set(ref aMax, newMax);
+            Set(ref aDen, den);
+            Set(ref aNum, num);
+        }
+
+        if (slotSums is not null)
+        {
+            using (StageTimes.Time("decoder S + P"))
+            {
+                var slots = batch.FlatSlots.narrow(1, start, length).reshape(-1);
+                Replace(ref slotSums, slotSums.index_add(0, slots, h.reshape(-1, features), 1));
             }
         }
-        else if (pNum is not null)
-        {
-            (pMax, pDen, pNum) = OnlineSoftmax(pMax!, pDen!, pNum, RankerScores(tokens, invalid), h);
-        }
 
-        if (pTop is not null || KeepsChunksForEvidence)
+        if (KeepsChunksForEvidence)
         {
-            chunks.Add(new Chunk(Keep(h), Keep(tokens), Keep(valid), start, staticChunk is var (ci, co, w) ? (Keep(ci), Keep(co), Keep(w)) : null,
-                is_grad_enabled()));
+            spans.Add((Keep(h.detach()), start));
         }
     }
-
-    /// <summary>Keep chunk features for <see cref="Evidence"/> even when P does not need them (inference).</summary>
-    public bool KeepsChunksForEvidence { get; init; }
 
     /// <summary>The logits [batch, codes] (paper eq. 7-8, plus our static-mass term when it is on).</summary>
     public Tensor Logits()
     {
-        using var time = StageTimes.Time("decoder P pass 2 + logits");
+        using var time = StageTimes.Time("decoder S + P");
         using var scope = NewDisposeScope();
         var total = aNum / aDen.clamp_min(1e-30).unsqueeze(-1);
-        if (sNum is not null)
+        Tensor? staticMass = null;
+        if (decoder.Switches.Static && batch.StaticSlots((int)codes) is var (slotIndex, codeIndex, weight))
         {
-            total = total + sNum;
+            var source = slotSums!.index_select(0, slotIndex) * weight.unsqueeze(1);
+            total = total + zeros([rows * codes, features], device: batch.Device).index_add(0, codeIndex, source, 1).reshape(rows, codes, features);
+            var occurrences = cat([batch.DistinctCounts, zeros([rows, 1], device: batch.Device)], 1).reshape(-1).index_select(0, slotIndex);
+            staticMass = zeros(rows * codes, device: batch.Device).index_add(0, codeIndex, weight * occurrences, 1).reshape(rows, codes);
         }
 
-        var planted = PlantedTerm();
-        if (planted is not null)
+        if (decoder.Switches.Planted)
         {
-            total = total + planted;
+            total = total + PlantedTerm();
         }
 
         var logits = (total * decoder.Boost).sum(-1) + decoder.Bias;
-        if (sMass is not null && decoder.Switches.StaticMassTerm)
+        if (staticMass is not null && decoder.Switches.StaticMassTerm)
         {
-            logits = logits + (decoder.StaticScale * sMass);
+            logits = logits + (decoder.StaticScale * staticMass);
         }
 
         return logits.MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Inference: per note and code, the <paramref name="perCode"/> positions with the largest combined attention
-    /// weight A + S + P, and those weights ([batch, perCode, codes] each). Needs the chunks kept.
+    /// Inference, after <see cref="Logits"/>: per note, for each code in <paramref name="codesPerRow"/>, the
+    /// <paramref name="perCode"/> positions with the largest combined attention weight A + S + P and those weights.
+    /// Needs the spans kept (<see cref="KeepsChunksForEvidence"/>).
     /// </summary>
-    public (Tensor Positions, Tensor Weights) Evidence(int perCode)
+    public IReadOnlyDictionary<int, CodeEvidence>[] Evidence(int perCode, IReadOnlyList<IReadOnlyList<int>> codesPerRow)
     {
-        if (chunks.Count == 0)
+        if (spans.Count == 0)
         {
-            throw new InvalidOperationException("evidence needs the chunk features: create the pass with KeepsChunksForEvidence");
+            throw new InvalidOperationException("evidence needs the span features: create the pass with KeepsChunksForEvidence");
+        }
+
+        if (decoder.Switches.Planted && pThreshold is null)
+        {
+            throw new InvalidOperationException("evidence needs P's threshold and denominator: compute the logits first");
         }
 
         using var time = StageTimes.Time("evidence");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var device = aDen.device;
-        var topWeights = full([rows, (long)perCode, codes], -1f, device: device).DetachFromDisposeScope();
-        var topPositions = zeros([rows, (long)perCode, codes], ScalarType.Int64, device: device).DetachFromDisposeScope();
-        var (threshold, pShift) = PlantedThreshold();
-        Tensor? pTotal = null;
-        if (pTop is not null)
+        var result = new IReadOnlyDictionary<int, CodeEvidence>[rows];
+        for (int row = 0; row < rows; row++)
         {
-            // The same denominator as the logits' P term: every token at or above the threshold, repeats included.
-            pTotal = zeros([rows, codes], device: device);
-            foreach (var chunk in chunks)
+            using var rowScope = NewDisposeScope();
+            var wanted = codesPerRow[row].Distinct().ToArray();
+            var evidence = new Dictionary<int, CodeEvidence>();
+            result[row] = evidence;
+            if (wanted.Length == 0)
             {
-                using var chunkScope = NewDisposeScope();
-                var total = pTotal + PlantedWeights(chunk.Tokens, chunk.Valid.logical_not().unsqueeze(-1), threshold!, pShift!).sum(1);
-                pTotal.Dispose();
-                pTotal = total.MoveToOuterDisposeScope();
+                continue;
+            }
+
+            var codeIds = tensor(wanted.Select(c => (long)c).ToArray(), device: batch.Device);
+            var perSlot = SlotWeights(row, wanted, codeIds);                                   // [Slots + 1, n] or null
+            var u = decoder.LabelAttention.index_select(0, codeIds);
+            var max = aMax[row].index_select(0, codeIds);
+            var den = aDen[row].index_select(0, codeIds).clamp_min(1e-30);
+            var pieces = new List<Tensor>();
+            foreach (var (h, start) in spans)
+            {
+                long length = h.shape[1];
+                var valid = batch.Valid[row].narrow(0, start, length).unsqueeze(-1);          // [s, 1]
+                var weights = exp(h[row].matmul(u.t()) - max) / den;                            // [s, n]
+                if (perSlot is not null)
+                {
+                    long slotBase = row * (batch.Slots + 1L);
+                    weights = weights + perSlot.index_select(0, batch.FlatSlots[row].narrow(0, start, length) - slotBase);
+                }
+
+                pieces.Add(weights.masked_fill(valid.logical_not(), -1f));
+            }
+
+            var all = cat(pieces, 0);                                                          // [T, n]
+            var (values, positions) = all.topk((int)Math.Min(perCode, all.shape[0]), dim: 0);
+            var v = values.cpu().data<float>().ToArray();
+            var p = positions.cpu().data<long>().ToArray();
+            for (int j = 0; j < wanted.Length; j++)
+            {
+                int k = (int)values.shape[0];
+                evidence[wanted[j]] = new CodeEvidence(
+                    [.. Enumerable.Range(0, k).Select(e => (int)p[(e * wanted.Length) + j])],
+                    [.. Enumerable.Range(0, k).Select(e => v[(e * wanted.Length) + j])]);
             }
         }
 
-        foreach (var chunk in chunks)
-        {
-            using var chunkScope = NewDisposeScope();
-            long c = chunk.H.shape[1];
-            var invalid = chunk.Valid.logical_not().unsqueeze(-1);
-            var weights = exp(chunk.H.matmul(decoder.LabelAttention.t()).masked_fill(invalid, float.NegativeInfinity) - aMax.unsqueeze(1))
-                          / aDen.clamp_min(1e-30).unsqueeze(1);
-            if (sNum is not null && chunk.Static is var (chunkIndex, codeIndex, weight))
-            {
-                var flat = (chunkIndex * codes) + codeIndex.remainder(codes);
-                weights = weights + zeros(rows * c * codes, device: device).index_add(0, flat, weight, 1).reshape(rows, c, codes);
-            }
-
-            if (pTop is not null)
-            {
-                weights = weights + PlantedWeights(chunk.Tokens, invalid, threshold!, pShift!) / pTotal!.clamp_min(1e-30).unsqueeze(1);
-            }
-            else if (pNum is not null)
-            {
-                weights = weights + (exp(RankerScores(chunk.Tokens, invalid) - pMax!.unsqueeze(1)) / pDen!.clamp_min(1e-30).unsqueeze(1));
-            }
-
-            var positions = arange(chunk.Start, chunk.Start + c, dtype: ScalarType.Int64, device: device).view(1, c, 1).expand(rows, c, codes);
-            var (values, picked) = cat([topWeights, weights], 1).topk(perCode, dim: 1);
-            var newPositions = cat([topPositions, positions], 1).gather(1, picked);
-            topWeights.Dispose();
-            topPositions.Dispose();
-            topWeights = values.DetachFromDisposeScope();
-            topPositions = newPositions.DetachFromDisposeScope();
-        }
-
-        // Hand the results to the caller's scope (the one around this call).
-        scope.Attach(topPositions);
-        scope.Attach(topWeights);
-        pTotal?.Dispose();
-        return (topPositions.MoveToOuterDisposeScope(), topWeights.MoveToOuterDisposeScope());
+        return result;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var t in new[] { aMax, aDen, aNum, sNum, sMass, pMax, pDen, pNum, pTop })
+        foreach (var t in new[] { aMax, aDen, aNum, slotSums, pThreshold, pShift, pTotal })
         {
             t?.Dispose();
         }
 
-        foreach (var chunk in chunks)
+        foreach (var (h, _) in spans)
         {
-            chunk.Dispose();
+            h.Dispose();
         }
 
-        chunks.Clear();
-    }
-
-    private Tensor? PlantedTerm()
-    {
-        if (pNum is not null)
-        {
-            return pNum / pDen!.clamp_min(1e-30).unsqueeze(-1);
-        }
-
-        if (pTop is null)
-        {
-            return null;
-        }
-
-        var (threshold, shift) = PlantedThreshold();
-        Tensor? numerator = null, denominator = null;
-        foreach (var chunk in chunks)
-        {
-            // One scope per chunk: only the running sums survive it (and, inside the gradient window, what autograd keeps).
-            using var scope = NewDisposeScope();
-            using var constant = chunk.Differentiable ? null : no_grad();
-            var weights = PlantedWeights(chunk.Tokens, chunk.Valid.logical_not().unsqueeze(-1), threshold!, shift!);   // [B, c, L]
-            var n = weights.transpose(1, 2).bmm(chunk.H);
-            var d = weights.sum(1);
-            var newNumerator = numerator is null ? n : numerator + n;
-            var newDenominator = denominator is null ? d : denominator + d;
-            numerator?.Dispose();
-            denominator?.Dispose();
-            numerator = Keep(newNumerator);
-            denominator = Keep(newDenominator);
-        }
-
-        if (numerator is null)
-        {
-            return null;
-        }
-
-        var term = numerator / denominator!.clamp_min(1e-30).unsqueeze(-1);
-        numerator.Dispose();
-        denominator!.Dispose();
-        return term;
-    }
-
-    /// <summary>The k-th largest ranker score per code over the note (the inattention threshold) and the largest (a shift).</summary>
-    private (Tensor? Threshold, Tensor? Shift) PlantedThreshold()
-    {
-        if (pTop is null)
-        {
-            return (null, null);
-        }
-
-        var threshold = pTop.select(1, decoder.Switches.InattentionK - 1);
-        var top = pTop.select(1, 0);
-        return (threshold, where(top.isfinite(), top, zeros_like(top)));
+        spans.Clear();
     }
 
     /// <summary>
-    /// Unnormalised inattention weights of a chunk: exp(score - shift) for tokens scoring at least the code's k-th
-    /// largest score over the note (ties at the boundary included), 0 elsewhere.
+    /// P^T H [batch, codes, features] from the slot sums, in blocks of codes that keep [batch, slots, block] within the
+    /// budget. Per code: scores of the distinct tokens, the threshold (k-th largest score counting repeats; all tokens
+    /// when the note has fewer than k valid positions), weights exp(score - max) on the kept tokens, normalised by the
+    /// sum over kept positions. Keeps the threshold, the shift and the denominator for <see cref="Evidence"/>.
     /// </summary>
-    private Tensor PlantedWeights(Tensor tokens, Tensor invalid, Tensor threshold, Tensor shift)
+    private Tensor PlantedTerm()
     {
-        var scores = RankerScores(tokens, invalid);
-        var kept = (scores.detach() >= threshold.unsqueeze(1)) & invalid.logical_not();
-        return exp((scores - shift.unsqueeze(1)).masked_fill(kept.logical_not(), float.NegativeInfinity));
+        long slots = batch.Slots;
+        var sums = slotSums!.view(rows, slots + 1, features).narrow(1, 0, slots);               // [B, V, F]
+        var counts = batch.DistinctCounts;                                                     // [B, V]
+        var absent = (counts <= 0).unsqueeze(-1);                                              // [B, V, 1]
+        long block = Math.Max(1, MapBudget / Math.Max(1, rows * slots));
+        var terms = new List<Tensor>();
+        var thresholds = new List<Tensor>();
+        var shifts = new List<Tensor>();
+        var totals = new List<Tensor>();
+        for (long first = 0; first < codes; first += block)
+        {
+            long width = Math.Min(block, codes - first);
+            var codeIds = arange(first, first + width, dtype: ScalarType.Int64, device: batch.Device);
+            var t0 = StageTimes.Time("S + P: of which P scores");
+            var scores = decoder.Ranker.forward(batch.DistinctTokens.reshape(-1), codeIds).reshape(rows, slots, width)
+                .masked_fill(absent, float.NegativeInfinity);                                  // [B, V, w]
+            t0.Dispose();
+            var t1 = StageTimes.Time("S + P: of which P threshold");
+            var fixedScores = scores.detach();
+            Tensor threshold, shift;
+            if (decoder.Switches.Inattention)
+            {
+                int k = decoder.Switches.InattentionK;
+                var (top, picked) = fixedScores.topk((int)Math.Min(k, slots), dim: 1);        // [B, k', w]
+                var reached = counts.unsqueeze(-1).expand(rows, slots, width).gather(1, picked).cumsum(1) >= k;
+                var kth = top.gather(1, reached.to(ScalarType.Int32).argmax(1, keepdim: true)).squeeze(1);
+                threshold = where(reached.any(1), kth, full_like(kth, float.NegativeInfinity));
+                shift = top.select(1, 0);
+            }
+            else
+            {
+                threshold = full([rows, width], float.NegativeInfinity, device: batch.Device);
+                shift = fixedScores.amax([1]);
+            }
+
+            t1.Dispose();
+            using var t2 = StageTimes.Time("S + P: of which P weights");
+            // Absent slots score -inf, so they weigh exp(-inf) = 0 whatever the threshold.
+            var dropped = fixedScores < threshold.unsqueeze(1);
+            var weights = is_grad_enabled()
+                ? exp((scores - shift.unsqueeze(1)).masked_fill(dropped, float.NegativeInfinity))
+                : scores.masked_fill_(dropped, float.NegativeInfinity).sub_(shift.unsqueeze(1)).exp_();
+            var total = counts.unsqueeze(1).bmm(weights).squeeze(1);                           // [B, w]
+            terms.Add(weights.transpose(1, 2).bmm(sums) / total.clamp_min(1e-30).unsqueeze(-1));
+            thresholds.Add(threshold);
+            shifts.Add(shift);
+            totals.Add(total.detach());
+        }
+
+        Replace(ref pThreshold, cat(thresholds, 1));
+        Replace(ref pShift, cat(shifts, 1));
+        Replace(ref pTotal, cat(totals, 1));
+        return terms.Count == 1 ? terms[0] : cat(terms, 1);
     }
 
-    private Tensor RankerScores(Tensor tokens, Tensor invalid) =>
-        decoder.Ranker.ScoreAllCodes(tokens.reshape(-1)).reshape(tokens.shape[0], tokens.shape[1], codes)
-            .masked_fill(invalid, float.NegativeInfinity);
-
-    /// <summary>One online-softmax step: rescale the running sums to the new maximum and add the chunk.</summary>
-    private static (Tensor Max, Tensor Den, Tensor Num) OnlineSoftmax(Tensor max, Tensor den, Tensor num, Tensor scores, Tensor h)
+    /// <summary>Row <paramref name="row"/>'s S + P weight of one occurrence of each slot's token for the given codes [Slots + 1, n]; null without S and P.</summary>
+    private Tensor? SlotWeights(int row, int[] wanted, Tensor codeIds)
     {
-        var newMax = maximum(max, scores.detach().amax([1]));
-        var factor = exp(max - newMax);
-        var p = exp(scores - newMax.unsqueeze(1));                                     // [B, c, L]
-        var newDen = (den * factor) + p.sum(1);
-        var newNum = (num * factor.unsqueeze(-1)) + p.transpose(1, 2).bmm(h);          // [B, L, features]
-        max.Dispose();
-        den.Dispose();
-        num.Dispose();
-        return (Keep(newMax), Keep(newDen), Keep(newNum));
+        Tensor? perSlot = null;
+        long slots = batch.Slots;
+        if (decoder.Switches.Static)
+        {
+            var column = wanted.Select((c, j) => (c, j)).ToDictionary(x => x.c, x => x.j);
+            var dense = new float[(slots + 1) * wanted.Length];
+            foreach (var (slot, code, weight) in batch.StaticEntriesOf(row))
+            {
+                if (column.TryGetValue(code, out int j))
+                {
+                    dense[(slot * wanted.Length) + j] += weight;
+                }
+            }
+
+            perSlot = tensor(dense, [slots + 1, wanted.Length], device: batch.Device);
+        }
+
+        if (decoder.Switches.Planted)
+        {
+            var scores = decoder.Ranker.forward(batch.DistinctTokens[row], codeIds);           // [V, n]
+            var present = (batch.DistinctCounts[row] > 0).unsqueeze(-1);
+            var kept = (scores >= pThreshold![row].index_select(0, codeIds)) & present;
+            var weights = exp(scores - pShift![row].index_select(0, codeIds)).masked_fill(kept.logical_not(), 0f)
+                          / pTotal![row].index_select(0, codeIds).clamp_min(1e-30);
+            weights = cat([weights, zeros([1, wanted.Length], device: batch.Device)], 0);     // the spare slot
+            perSlot = perSlot is null ? weights : perSlot + weights;
+        }
+
+        return perSlot;
+    }
+
+    private static void Set(ref Tensor field, Tensor value)
+    {
+        field.Dispose();
+        field = Keep(value);
     }
 
     private static void Replace(ref Tensor? field, Tensor value)
@@ -298,21 +337,4 @@ public sealed class DecoderPass : IDisposable
     }
 
     private static Tensor Keep(Tensor t) => t.DetachFromDisposeScope();
-
-    private sealed record Chunk(Tensor H, Tensor Tokens, Tensor Valid, int Start, (Tensor ChunkIndex, Tensor CodeIndex, Tensor Weight)? Static,
-        bool Differentiable) : IDisposable
-    {
-        public void Dispose()
-        {
-            H.Dispose();
-            Tokens.Dispose();
-            Valid.Dispose();
-            if (Static is var (a, b, c))
-            {
-                a.Dispose();
-                b.Dispose();
-                c.Dispose();
-            }
-        }
-    }
 }

@@ -4,12 +4,16 @@ using static TorchSharp.torch;
 namespace PlantFunctions.Model.Networks;
 
 /// <summary>
-/// A batch of encoded notes, right-padded to the longest: token ids [batch, time], a validity mask, and the static
-/// attention entries, ready to be cut into chunks.
+/// A batch of encoded notes, right-padded to the longest: token ids [batch, time], a validity mask, and what the decoder
+/// needs about each note's distinct tokens. S and P weigh a position by its token alone, so the decoder sums the
+/// encoder's features per distinct token ("slot") and works on those sums: per row the distinct tokens of its valid
+/// positions (first-occurrence order, padded to the batch's largest count), their counts, each position's slot, and
+/// the static attention entries per (slot, code).
 /// </summary>
 public sealed class NoteBatch : IDisposable
 {
-    private readonly List<(int Position, int Code, float Weight)>[] staticEntries;
+    private readonly List<(int Slot, int Code, float Weight)>[] staticEntries;
+    private readonly int? window;
 
     /// <summary>
     /// Packs encoded notes (each at least one token) for the decoder. With <paramref name="attentionWindow"/>, only each
@@ -22,19 +26,71 @@ public sealed class NoteBatch : IDisposable
         Lengths = [.. notes.Select(n => n.Length)];
         var ids = new long[Count * Length];
         var valid = new bool[Count * Length];
+        var slotOf = new int[Count * Length];
+        var distinct = new List<int>[Count];
+        var counts = new List<int>[Count];
         for (int b = 0; b < Count; b++)
         {
+            var slots = new Dictionary<int, int>();
+            distinct[b] = [];
+            counts[b] = [];
             for (int t = 0; t < notes[b].Length; t++)
             {
-                ids[(b * Length) + t] = notes[b][t];
-                valid[(b * Length) + t] = attentionWindow is not { } window || t >= notes[b].Length - window;
+                int token = notes[b][t];
+                ids[(b * Length) + t] = token;
+                bool isValid = attentionWindow is not { } window || t >= notes[b].Length - window;
+                valid[(b * Length) + t] = isValid;
+                if (isValid)
+                {
+                    if (!slots.TryGetValue(token, out int slot))
+                    {
+                        slots[token] = slot = distinct[b].Count;
+                        distinct[b].Add(token);
+                        counts[b].Add(0);
+                    }
+
+                    counts[b][slot]++;
+                    slotOf[(b * Length) + t] = slot;
+                }
+                else
+                {
+                    slotOf[(b * Length) + t] = -1;
+                }
+            }
+
+            for (int t = notes[b].Length; t < Length; t++)
+            {
+                slotOf[(b * Length) + t] = -1;
+            }
+        }
+
+        Slots = Math.Max(1, distinct.Max(d => d.Count));
+        var flatSlots = new long[Count * Length];
+        for (int i = 0; i < flatSlots.Length; i++)
+        {
+            // Positions without a slot (padding, outside the attention window) land in each row's spare slot Slots.
+            flatSlots[i] = ((long)(i / Length) * (Slots + 1)) + (slotOf[i] < 0 ? Slots : slotOf[i]);
+        }
+
+        var distinctIds = new long[Count * Slots];
+        var distinctCounts = new float[Count * Slots];
+        for (int b = 0; b < Count; b++)
+        {
+            for (int v = 0; v < distinct[b].Count; v++)
+            {
+                distinctIds[(b * Slots) + v] = distinct[b][v];
+                distinctCounts[(b * Slots) + v] = counts[b][v];
             }
         }
 
         Tokens = tensor(ids, [Count, Length], device: device).DetachFromDisposeScope();
         Valid = tensor(valid, [Count, Length], device: device).DetachFromDisposeScope();
-        staticEntries = [.. notes.Select(n => StaticEntries(n, staticAttention, attentionWindow))];
+        FlatSlots = tensor(flatSlots, [Count, Length], device: device).DetachFromDisposeScope();
+        DistinctTokens = tensor(distinctIds, [Count, Slots], device: device).DetachFromDisposeScope();
+        DistinctCounts = tensor(distinctCounts, [Count, Slots], device: device).DetachFromDisposeScope();
+        staticEntries = [.. notes.Select((n, b) => StaticEntries(n, staticAttention, attentionWindow, slotOf.AsSpan(b * Length, n.Length)))];
         Device = device;
+        window = attentionWindow;
     }
 
     /// <summary>Notes in the batch.</summary>
@@ -52,51 +108,59 @@ public sealed class NoteBatch : IDisposable
     /// <summary>True for real tokens [batch, time].</summary>
     public Tensor Valid { get; }
 
+    /// <summary>Distinct tokens per row, the most of any row (each row also has a spare slot, <see cref="Slots"/>, for positions without one).</summary>
+    public int Slots { get; }
+
+    /// <summary>
+    /// Each position's slot as a flat index into per-row slot sums [batch x (Slots + 1)]: row x (Slots + 1) + slot,
+    /// and the spare slot for padding and positions outside the attention window [batch, time].
+    /// </summary>
+    public Tensor FlatSlots { get; }
+
+    /// <summary>The distinct token ids of each row's valid positions [batch, Slots] (padding id past a row's own count).</summary>
+    public Tensor DistinctTokens { get; }
+
+    /// <summary>How often each distinct token occurs at valid positions [batch, Slots] (0 past a row's own count).</summary>
+    public Tensor DistinctCounts { get; }
+
     /// <summary>The device the tensors are on.</summary>
     public Device Device { get; }
 
+    /// <summary>Whether every position of [start, start + length) is valid in every row (no padding, nothing outside an attention window).</summary>
+    public bool AllValid(int start, int length) =>
+        Enumerable.Range(0, Count).All(b => start + length <= Lengths[b] && (window is not { } w || start >= Lengths[b] - w));
+
     /// <summary>
-    /// The static entries falling in [start, start + length) as flat indices into a [batch x length] chunk and into
-    /// [batch x codes] accumulators, with weights; <c>null</c> when there are none.
+    /// The static entries as flat indices into slot sums [batch x (Slots + 1)] and into [batch x codes] accumulators,
+    /// with the weight of one occurrence of the slot's token; <c>null</c> when there are none.
     /// </summary>
-    public (Tensor ChunkIndex, Tensor CodeIndex, Tensor Weight)? StaticChunk(int start, int length, int codes)
+    public (Tensor SlotIndex, Tensor CodeIndex, Tensor Weight)? StaticSlots(int codes)
     {
-        var chunk = new List<long>();
+        var slot = new List<long>();
         var code = new List<long>();
         var weight = new List<float>();
         for (int b = 0; b < Count; b++)
         {
-            // Entries are in position order: find the chunk's first one by binary search, then walk.
-            var entries = staticEntries[b];
-            int low = 0, high = entries.Count;
-            while (low < high)
+            foreach (var (s, c, w) in staticEntries[b])
             {
-                int middle = (low + high) / 2;
-                if (entries[middle].Position < start)
-                {
-                    low = middle + 1;
-                }
-                else
-                {
-                    high = middle;
-                }
-            }
-
-            for (int i = low; i < entries.Count && entries[i].Position < start + length; i++)
-            {
-                var (position, c, w) = entries[i];
-                chunk.Add(((long)b * length) + position - start);
+                slot.Add(((long)b * (Slots + 1)) + s);
                 code.Add(((long)b * codes) + c);
                 weight.Add(w);
             }
         }
 
-        return chunk.Count == 0 ? null
-            : (tensor(chunk.ToArray(), device: Device), tensor(code.ToArray(), device: Device), tensor(weight.ToArray(), device: Device));
+        return slot.Count == 0 ? null
+            : (tensor(slot.ToArray(), device: Device), tensor(code.ToArray(), device: Device), tensor(weight.ToArray(), device: Device));
     }
 
-    /// <summary>S entries of a note, or of its last <paramref name="window"/> tokens (positions still counted from the note's start).</summary>
-    private static List<(int Position, int Code, float Weight)> StaticEntries(int[] note, StaticAttention? staticAttention, int? window)
+    /// <summary>Row <paramref name="row"/>'s static entries: (slot, code, weight of one occurrence).</summary>
+    public IReadOnlyList<(int Slot, int Code, float Weight)> StaticEntriesOf(int row) => staticEntries[row];
+
+    /// <summary>
+    /// A note's S entries per (slot, code), from the position entries of <see cref="StaticAttention.Entries"/> (of its last
+    /// <paramref name="window"/> tokens when set): every occurrence of a token carries the same weight.
+    /// </summary>
+    private static List<(int Slot, int Code, float Weight)> StaticEntries(int[] note, StaticAttention? staticAttention, int? window, ReadOnlySpan<int> slotOf)
     {
         if (staticAttention is null)
         {
@@ -104,8 +168,18 @@ public sealed class NoteBatch : IDisposable
         }
 
         int skip = window is { } w ? Math.Max(0, note.Length - w) : 0;
-        var entries = staticAttention.Entries(note.AsSpan(skip));
-        return skip == 0 ? entries : [.. entries.Select(e => (e.Position + skip, e.Code, e.Weight))];
+        var seen = new HashSet<(int Slot, int Code)>();
+        var entries = new List<(int, int, float)>();
+        foreach (var (position, code, weight) in staticAttention.Entries(note.AsSpan(skip)))
+        {
+            int slot = slotOf[position + skip];
+            if (seen.Add((slot, code)))
+            {
+                entries.Add((slot, code, weight));
+            }
+        }
+
+        return entries;
     }
 
     /// <inheritdoc />
@@ -113,5 +187,8 @@ public sealed class NoteBatch : IDisposable
     {
         Tokens.Dispose();
         Valid.Dispose();
+        FlatSlots.Dispose();
+        DistinctTokens.Dispose();
+        DistinctCounts.Dispose();
     }
 }

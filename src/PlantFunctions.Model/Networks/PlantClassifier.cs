@@ -18,8 +18,6 @@ public sealed record ClassifierRun(bool Stateful, bool EncoderFrozen, int Gradie
 /// </summary>
 public sealed class PlantClassifier : nn.Module
 {
-    private const int TrimEveryChunks = 32;
-
     [ComponentName(Name = "encoder")]
     private readonly AwdLstm encoder;
 
@@ -45,6 +43,9 @@ public sealed class PlantClassifier : nn.Module
     /// <summary>Sizes and dropouts.</summary>
     public NetworkConfig Config { get; }
 
+    /// <summary>At most this many tokens per decoder span (default: as many as the memory budget allows).</summary>
+    public int? MaxSpanTokens { get; init; }
+
     /// <summary>
     /// Runs a batch and returns the logits [batch, codes]. In training mode dropout masks are drawn per note and only
     /// the chunks inside the gradient window are differentiated; earlier chunks count as constants.
@@ -56,22 +57,57 @@ public sealed class PlantClassifier : nn.Module
     }
 
     /// <summary>
-    /// Inference: logits [batch, codes] plus, per code, the <paramref name="evidencePerCode"/> token positions with the
-    /// most attention and their weights ([batch, evidencePerCode, codes] each).
+    /// Inference: logits [batch, codes] plus, when <paramref name="evidencePerCode"/> &gt; 0, per note the
+    /// <paramref name="evidencePerCode"/> token positions with the most attention, and their weights, for each code that
+    /// <paramref name="explain"/> picks from the note's row and logits (every code when it is null).
     /// </summary>
-    public (Tensor Logits, Tensor Positions, Tensor Weights) Infer(NoteBatch batch, int evidencePerCode, bool stateful = true)
+    public (Tensor Logits, IReadOnlyDictionary<int, CodeEvidence>[]? Evidence) Infer(NoteBatch batch, int evidencePerCode,
+        Func<int, float[], IReadOnlyList<int>>? explain = null, bool stateful = true) =>
+        Infer([batch], evidencePerCode, explain is null ? null : (_, row, logits) => explain(row, logits), stateful)[0];
+
+    /// <summary>
+    /// Inference over several decoder groups read by one encoder batch: the LSTM steps all their notes together (its
+    /// recurrent matrix product is far faster over many rows), each group's decoder keeps its own, memory-bounded maps.
+    /// Per group its logits and evidence, as <see cref="Infer(NoteBatch, int, Func{int, float[], IReadOnlyList{int}}?, bool)"/>;
+    /// <paramref name="explain"/> gets the group, the row in it and the row's logits.
+    /// </summary>
+    public IReadOnlyList<(Tensor Logits, IReadOnlyDictionary<int, CodeEvidence>[]? Evidence)> Infer(IReadOnlyList<NoteBatch> groups, int evidencePerCode,
+        Func<int, int, float[], IReadOnlyList<int>>? explain = null, bool stateful = true)
     {
         using var noGrad = no_grad();
-        using var pass = Run(batch, new ClassifierRun(stateful, EncoderFrozen: true, int.MaxValue), keepChunks: evidencePerCode > 0);
-        var logits = pass.Logits();
-        if (evidencePerCode <= 0)
+        var passes = RunGroups(groups, stateful, keepChunks: evidencePerCode > 0);
+        try
         {
-            return (logits, zeros(0), zeros(0));
-        }
+            var results = new List<(Tensor, IReadOnlyDictionary<int, CodeEvidence>[]?)>();
+            for (int g = 0; g < groups.Count; g++)
+            {
+                var logits = passes[g].Logits();
+                if (evidencePerCode <= 0)
+                {
+                    results.Add((logits, null));
+                    continue;
+                }
 
-        var (positions, weights) = pass.Evidence(evidencePerCode);
-        return (logits, positions, weights);
+                long codes = logits.shape[1];
+                float[] flat = logits.cpu().data<float>().ToArray();
+                int group = g;
+                var wanted = Enumerable.Range(0, groups[g].Count)
+                    .Select(row => explain?.Invoke(group, row, flat.AsSpan((int)(row * codes), (int)codes).ToArray()) ?? [.. Enumerable.Range(0, (int)codes)])
+                    .ToList();
+                results.Add((logits, passes[g].Evidence(evidencePerCode, wanted)));
+            }
+
+            return results;
+        }
+        finally
+        {
+            passes.ForEach(p => p.Dispose());
+        }
     }
+
+    /// <summary>Notes one encoder call may read together so that its gates ([rows, span, 4 x hidden]) stay within the map budget.</summary>
+    public int EncoderSpanTokens(long rows) =>
+        (int)Math.Max(Config.Bptt, DecoderPass.MapBudget / Math.Max(1, rows * 4L * Config.HiddenSize) / Config.Bptt * Config.Bptt);
 
     /// <summary>True when the chunk [start, start + length) overlaps the last <paramref name="window"/> tokens of some note.</summary>
     private static bool InWindow(NoteBatch batch, int start, int length, int window)
@@ -87,39 +123,40 @@ public sealed class PlantClassifier : nn.Module
         return false;
     }
 
+    /// <summary>
+    /// Reads the batch span by span (<see cref="DecoderPass.SpanTokens"/>; a span never mixes chunks inside and outside
+    /// the gradient window). Inference with a carried state encodes a span in one LSTM call (the same as chunk by chunk
+    /// with the state carried); training and the stateless ablation step the encoder one BPTT chunk at a time.
+    /// </summary>
     private DecoderPass Run(NoteBatch batch, ClassifierRun run, bool keepChunks)
     {
         encoder.Reset(batch.Count, training ? DropoutSet.Classifier(Config) : DropoutSet.None);
-        var pass = new DecoderPass(decoder, batch.Count, encoder.EmbeddingSize, batch.Device) { KeepsChunksForEvidence = keepChunks };
+        var pass = new DecoderPass(decoder, batch, encoder.EmbeddingSize) { KeepsChunksForEvidence = keepChunks };
+        int bptt = Config.Bptt;
+        int spanTokens = Math.Min(DecoderPass.SpanTokens(batch.Count, decoder.Codes, bptt), MaxSpanTokens ?? int.MaxValue);
+        bool Differentiate(int at) => training && is_grad_enabled() && InWindow(batch, at, Math.Min(bptt, batch.Length - at), run.GradientWindow);
         try
         {
-            for (int start = 0; start < batch.Length; start += Config.Bptt)
+            int spansRead = 0;
+            for (int start = 0; start < batch.Length; spansRead++)
             {
-                using var scope = NewDisposeScope();
-                int length = Math.Min(Config.Bptt, batch.Length - start);
-                bool differentiate = training && is_grad_enabled() && InWindow(batch, start, length, run.GradientWindow);
-                using var noGradChunk = differentiate ? null : no_grad();
-                if (!run.Stateful)
+                bool differentiate = Differentiate(start);
+                int end = Math.Min(start + bptt, batch.Length);
+                while (end < batch.Length && end + bptt - start <= spanTokens && Differentiate(end) == differentiate)
                 {
-                    encoder.ClearState();
+                    end = Math.Min(end + bptt, batch.Length);
                 }
 
-                var tokens = batch.Tokens.narrow(1, start, length);
+                using var scope = NewDisposeScope();
                 Tensor h;
-                using (run.EncoderFrozen ? no_grad() : null)
                 using (StageTimes.Time("encoder"))
                 {
-                    h = encoder.forward(tokens);
+                    h = Encode(batch.Tokens, start, end, run, differentiate);
                 }
 
-                (Tensor, Tensor, Tensor)? staticChunk;
-                using (StageTimes.Time("batching"))
-                {
-                    staticChunk = batch.StaticChunk(start, length, (int)decoder.Codes);
-                }
-
-                pass.Add(h, tokens, batch.Valid.narrow(1, start, length), start, staticChunk);
-                if (!training && (start / Config.Bptt) % TrimEveryChunks == TrimEveryChunks - 1)
+                pass.Add(h, start, differentiate);
+                start = end;
+                if (!training && spansRead % 8 == 7)
                 {
                     Runtime.TorchRuntime.ReleaseFreedMemory();
                 }
@@ -133,5 +170,85 @@ public sealed class PlantClassifier : nn.Module
             pass.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Inference over decoder groups (see <see cref="Infer(IReadOnlyList{NoteBatch}, int, Func{int, int, float[], IReadOnlyList{int}}?, bool)"/>):
+    /// one encoder over all their rows, span by span, each group's rows handed to its own pass.
+    /// </summary>
+    private List<DecoderPass> RunGroups(IReadOnlyList<NoteBatch> groups, bool stateful, bool keepChunks)
+    {
+        int rows = groups.Sum(g => g.Count), length = groups.Max(g => g.Length), bptt = Config.Bptt;
+        var tokens = groups.Count == 1 ? groups[0].Tokens
+            : cat([.. groups.Select(g => g.Length == length ? g.Tokens : nn.functional.pad(g.Tokens, [0, length - g.Length], value: Text.Vocabulary.PadId))], 0);
+        int span = new[] { EncoderSpanTokens(rows), MaxSpanTokens ?? int.MaxValue }.Concat(groups.Select(g => DecoderPass.SpanTokens(g.Count, decoder.Codes, bptt))).Min();
+        span = Math.Max(bptt, span / bptt * bptt);
+        encoder.Reset(rows, DropoutSet.None);
+        var passes = groups.Select(g => new DecoderPass(decoder, g, encoder.EmbeddingSize) { KeepsChunksForEvidence = keepChunks }).ToList();
+        var run = new ClassifierRun(stateful, EncoderFrozen: true, int.MaxValue);
+        try
+        {
+            for (int start = 0, spansRead = 0; start < length; spansRead++)
+            {
+                int end = Math.Min(start + span, length);
+                using var scope = NewDisposeScope();
+                Tensor h;
+                using (StageTimes.Time("encoder"))
+                {
+                    h = Encode(tokens, start, end, run, differentiate: false);
+                }
+
+                int row = 0;
+                for (int g = 0; g < groups.Count; row += groups[g].Count, g++)
+                {
+                    if (start < groups[g].Length)
+                    {
+                        passes[g].Add(h.narrow(0, row, groups[g].Count).narrow(1, 0, Math.Min(end, groups[g].Length) - start), start, differentiable: false);
+                    }
+                }
+
+                start = end;
+                if (spansRead % 8 == 7)
+                {
+                    Runtime.TorchRuntime.ReleaseFreedMemory();
+                }
+            }
+
+            encoder.ClearState();
+            if (!ReferenceEquals(tokens, groups[0].Tokens))
+            {
+                tokens.Dispose();
+            }
+
+            return passes;
+        }
+        catch
+        {
+            passes.ForEach(p => p.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>Encoder features [rows, end - start, features] of tokens [start, end), the state carried in from the span before.</summary>
+    private Tensor Encode(Tensor tokens, int start, int end, ClassifierRun run, bool differentiate)
+    {
+        using var constant = differentiate && !run.EncoderFrozen ? null : no_grad();
+        if (!training && run.Stateful)
+        {
+            return encoder.forward(tokens.narrow(1, start, end - start));
+        }
+
+        var pieces = new List<Tensor>();
+        for (int at = start; at < end; at += Config.Bptt)
+        {
+            if (!run.Stateful)
+            {
+                encoder.ClearState();
+            }
+
+            pieces.Add(encoder.forward(tokens.narrow(1, at, Math.Min(Config.Bptt, end - at))));
+        }
+
+        return pieces.Count == 1 ? pieces[0] : cat(pieces, 1);
     }
 }

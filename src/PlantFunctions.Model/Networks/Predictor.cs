@@ -11,60 +11,70 @@ public static class Predictor
 {
     /// <summary>
     /// One note's logits (rank and threshold on these: float32 probabilities saturate at 1.0 for logits above ~16.6),
-    /// its probabilities and, per code, its evidence positions and weights.
+    /// its probabilities and, for the codes that were to be explained, the positions with the most attention.
     /// </summary>
-    public sealed record Prediction(float[] Logits, float[] Probabilities, int[,]? EvidencePositions, float[,]? EvidenceWeights);
+    public sealed record Prediction(float[] Logits, float[] Probabilities, IReadOnlyDictionary<int, CodeEvidence>? Evidence);
 
-    /// <summary>Logits and probabilities [notes][codes] (and evidence when <paramref name="evidencePerCode"/> &gt; 0).</summary>
+    /// <summary>
+    /// Logits and probabilities [notes][codes] and, when <paramref name="evidencePerCode"/> &gt; 0, evidence for the codes
+    /// <paramref name="explain"/> picks from a note's logits (every code when it is null). Notes in length order are read
+    /// <paramref name="encoderBatchSize"/> at a time by the encoder (default and at least <paramref name="batchSize"/>),
+    /// in decoder groups of at most <paramref name="batchSize"/>.
+    /// </summary>
     public static Prediction[] Predict(PlantClassifier model, IReadOnlyList<EncodedNote> notes, StaticAttention? staticAttention,
-        int batchSize, int evidencePerCode, bool stateful, Device device, CancellationToken cancellationToken = default, int? attentionWindow = null)
+        int batchSize, int evidencePerCode, bool stateful, Device device, CancellationToken cancellationToken = default, int? attentionWindow = null,
+        Func<float[], IReadOnlyList<int>>? explain = null, int? encoderBatchSize = null)
     {
         model.eval();
         var results = new Prediction[notes.Count];
         var order = Enumerable.Range(0, notes.Count).OrderBy(i => notes[i].Tokens.Length).ToArray();
-        for (int start = 0; start < order.Length; start += batchSize)
+        int encoderBatch = Even(notes.Count, Math.Max(batchSize, encoderBatchSize ?? batchSize));
+        for (int start = 0; start < order.Length; start += encoderBatch)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            var members = order.AsSpan(start, Math.Min(batchSize, order.Length - start)).ToArray();
+            var members = order.AsSpan(start, Math.Min(encoderBatch, order.Length - start)).ToArray();
+            int groupSize = Even(members.Length, batchSize);
+            var groups = members.Chunk(groupSize).ToList();
             var batchTime = StageTimes.Time("batching");
-            using var batch = new NoteBatch([.. members.Select(i => notes[i].Tokens)], staticAttention, device, attentionWindow);
+            var batches = groups.Select(g => new NoteBatch([.. g.Select(i => notes[i].Tokens)], staticAttention, device, attentionWindow)).ToList();
             batchTime.Dispose();
-            var (logits, positions, weights) = model.Infer(batch, evidencePerCode, stateful);
-            using var outputTime = StageTimes.Time("output");
-            var cpuLogits = logits.cpu();
-            long codes = cpuLogits.shape[1];
-            float[] flat = cpuLogits.data<float>().ToArray();
-            float[] flatProbabilities = sigmoid(cpuLogits).data<float>().ToArray();
-            long[]? flatPositions = evidencePerCode > 0 ? positions.cpu().data<long>().ToArray() : null;
-            float[]? flatWeights = evidencePerCode > 0 ? weights.cpu().data<float>().ToArray() : null;
-            for (int b = 0; b < members.Length; b++)
+            try
             {
-                var row = flat.AsSpan((int)(b * codes), (int)codes).ToArray();
-                var probabilityRow = flatProbabilities.AsSpan((int)(b * codes), (int)codes).ToArray();
-                int[,]? p = null;
-                float[,]? w = null;
-                if (flatPositions is not null)
+                var outputs = model.Infer(batches, evidencePerCode, explain is null ? null : (_, _, row) => explain(row), stateful);
+                using var outputTime = StageTimes.Time("output");
+                for (int g = 0; g < groups.Count; g++)
                 {
-                    p = new int[evidencePerCode, codes];
-                    w = new float[evidencePerCode, codes];
-                    for (int e = 0; e < evidencePerCode; e++)
+                    var (logits, evidence) = outputs[g];
+                    var cpuLogits = logits.cpu();
+                    long codes = cpuLogits.shape[1];
+                    float[] flat = cpuLogits.data<float>().ToArray();
+                    float[] flatProbabilities = sigmoid(cpuLogits).data<float>().ToArray();
+                    for (int b = 0; b < groups[g].Length; b++)
                     {
-                        for (int c = 0; c < codes; c++)
-                        {
-                            long index = (((long)b * evidencePerCode) + e) * codes + c;
-                            p[e, c] = (int)flatPositions[index];
-                            w[e, c] = flatWeights![index];
-                        }
+                        results[groups[g][b]] = new Prediction(flat.AsSpan((int)(b * codes), (int)codes).ToArray(),
+                            flatProbabilities.AsSpan((int)(b * codes), (int)codes).ToArray(), evidence?[b]);
                     }
                 }
-
-                results[members[b]] = new Prediction(row, probabilityRow, p, w);
+            }
+            finally
+            {
+                batches.ForEach(b => b.Dispose());
             }
 
             Runtime.TorchRuntime.ReleaseFreedMemory();
         }
 
         return results;
+    }
+
+    /// <summary>
+    /// The size of even batches of at most <paramref name="most"/> out of <paramref name="count"/> (9 at 8: 5 + 4, not
+    /// 8 + 1: a lone note runs the LSTM at its slowest).
+    /// </summary>
+    private static int Even(int count, int most)
+    {
+        int batches = (int)Math.Ceiling(count / (double)Math.Max(1, most));
+        return Math.Max(1, (int)Math.Ceiling(count / (double)Math.Max(1, batches)));
     }
 }

@@ -62,36 +62,95 @@ public sealed class StreamingDecoderTests
     }
 
     [Fact]
-    public void Classifier_ChunkedWithCarriedState_EqualsOneChunkOverTheWholeNote()
+    public void Classifier_ChunkedWithCarriedState_EqualsOneSpanOverTheWholeNote()
     {
         manual_seed(5);
         var notes = new[] { RandomNote(40, 7), RandomNote(31, 8) };
         var config = NetworkConfig.Tiny with { EmbeddingSize = Features, HiddenSize = 8, Layers = 2 };
         using var decoder = NewDecoder(new DecoderSwitches(true, true, true, 4));
         using var encoder = new AwdLstm(Vocab, Features, 8, 2);
-        using var chunked = new PlantClassifier(encoder, decoder, config with { Bptt = 7 });
+        using var chunked = new PlantClassifier(encoder, decoder, config with { Bptt = 7 }) { MaxSpanTokens = 7 };
+        using var spans = new PlantClassifier(encoder, decoder, config with { Bptt = 7 }) { MaxSpanTokens = 14 };
         using var whole = new PlantClassifier(encoder, decoder, config with { Bptt = 1000 });
         chunked.eval();
+        spans.eval();
         whole.eval();
         using var batch = new NoteBatch(notes, Static(notes), CPU);
 
-        var (a, positions, weights) = chunked.Infer(batch, evidencePerCode: 3);
-        var (b, _, _) = whole.Infer(batch, evidencePerCode: 3);
+        var (a, evidence) = chunked.Infer(batch, evidencePerCode: 3);
+        var (b, _) = spans.Infer(batch, evidencePerCode: 3);
+        var (c, wholeEvidence) = whole.Infer(batch, evidencePerCode: 3);
 
-        Assert.True(a.allclose(b, rtol: 1e-4, atol: 1e-5));
-        Assert.Equal(new long[] { 2, 3, Codes }, positions.shape);
-        Assert.True((positions < 40).all().item<bool>());
-        Assert.True((weights.select(1, 0) >= weights.select(1, 2)).all().item<bool>());
+        Assert.True(a.allclose(c, rtol: 1e-4, atol: 1e-5), $"chunked {Show(a)} vs whole {Show(c)}");
+        Assert.True(b.allclose(c, rtol: 1e-4, atol: 1e-5), $"spans {Show(b)} vs whole {Show(c)}");
+        Assert.Equal(Codes, evidence![0].Count);
+        Assert.All(evidence[0].Values, e => Assert.Equal(3, e.Positions.Length));
+        Assert.All(evidence[0].Values, e => Assert.True(e.Weights[0] >= e.Weights[2]));
+        Assert.All(evidence.SelectMany(r => r.Values), e => Assert.All(e.Positions, p => Assert.InRange(p, 0, 39)));
+        Assert.Equal(wholeEvidence![1][2].Positions, evidence[1][2].Positions);
+    }
+
+    [Fact]
+    public void Evidence_ForTheCodesAsked_IsTheTopOfTheFullAttentionMaps()
+    {
+        manual_seed(9);
+        var notes = new[] { RandomNote(29, 4), RandomNote(12, 5) };
+        var staticAttention = Static(notes);
+        using var decoder = NewDecoder(new DecoderSwitches(true, true, true, InattentionK: 4));
+        using var batch = new NoteBatch(notes, staticAttention, CPU);
+        var h = randn(batch.Count, batch.Length, Features);
+        using var noGrad = no_grad();
+        using var pass = new DecoderPass(decoder, batch, Features) { KeepsChunksForEvidence = true };
+        for (int start = 0; start < batch.Length; start += 5)
+        {
+            pass.Add(h.narrow(1, start, Math.Min(5, batch.Length - start)), start);
+        }
+
+        pass.Logits();
+        var asked = new IReadOnlyList<int>[] { [1, 4], [0] };
+        var evidence = pass.Evidence(4, asked);
+        var maps = FullMaps(decoder, batch, h, staticAttention);                          // [B, T, L]
+
+        for (int row = 0; row < 2; row++)
+        {
+            Assert.Equal(asked[row].Order(), evidence[row].Keys.Order());
+            foreach (int code in asked[row])
+            {
+                var column = maps[row, .., code].narrow(0, 0, notes[row].Length);
+                var (weights, positions) = column.topk(4);
+                Assert.Equal(positions.data<long>().Select(p => (int)p), evidence[row][code].Positions);
+                Assert.True(tensor(evidence[row][code].Weights).allclose(weights, rtol: 1e-4, atol: 1e-6));
+            }
+        }
+    }
+
+    [Fact]
+    public void Training_ShortNoteBesideALongOne_KeepsItsGradientThroughTheConstantChunksAfterIt()
+    {
+        manual_seed(3);
+        var notes = new[] { RandomNote(6, 1), RandomNote(60, 2) };
+        var config = NetworkConfig.Tiny with { EmbeddingSize = Features, HiddenSize = 8, Layers = 2, Bptt = 6 };
+        using var decoder = NewDecoder(new DecoderSwitches(true, true, true, 4));
+        using var encoder = new AwdLstm(Vocab, Features, 8, 2);
+        using var model = new PlantClassifier(encoder, decoder, config) { MaxSpanTokens = 6 };
+        model.train();
+        using var batch = new NoteBatch(notes, Static(notes), CPU);
+
+        // Window 12: chunk 0 is differentiable (the short note's whole text), chunks 1-7 are constants, 8-9 differentiable.
+        var logits = model.Logits(batch, new ClassifierRun(Stateful: true, EncoderFrozen: false, GradientWindow: 12));
+        model.zero_grad();
+        logits[0].sum().backward();
+
+        Assert.True(decoder.LabelAttention.grad!.abs().sum().item<float>() > 0, "the short note's attention got no gradient");
+        Assert.True(encoder.Embedding.weight!.grad!.abs().sum().item<float>() > 0, "the short note's encoder got no gradient");
     }
 
     private static Tensor Streamed(PlantDecoder decoder, NoteBatch batch, Tensor h, int chunk)
     {
-        using var pass = new DecoderPass(decoder, batch.Count, Features, CPU);
+        using var pass = new DecoderPass(decoder, batch, Features);
         for (int start = 0; start < batch.Length; start += chunk)
         {
-            int length = Math.Min(chunk, batch.Length - start);
-            pass.Add(h.narrow(1, start, length), batch.Tokens.narrow(1, start, length), batch.Valid.narrow(1, start, length), start,
-                batch.StaticChunk(start, length, Codes));
+            pass.Add(h.narrow(1, start, Math.Min(chunk, batch.Length - start)), start);
         }
 
         return pass.Logits();
@@ -136,6 +195,28 @@ public sealed class StreamingDecoderTests
         }
 
         return (total * d.Boost).sum(-1) + logits;
+    }
+
+    /// <summary>The full combined attention weights A + S + P [batch, time, codes], computed directly.</summary>
+    private static Tensor FullMaps(PlantDecoder d, NoteBatch batch, Tensor h, StaticAttention staticAttention)
+    {
+        var invalid = batch.Valid.logical_not().unsqueeze(-1);
+        var maps = softmax(h.matmul(d.LabelAttention.t()).masked_fill(invalid, float.NegativeInfinity), 1);
+        var s = zeros(batch.Count, batch.Length, Codes);
+        for (int b = 0; b < batch.Count; b++)
+        {
+            int[] ids = [.. batch.Tokens[b].data<long>().Take(batch.Lengths[b]).Select(x => (int)x)];
+            foreach (var (position, code, weight) in staticAttention.Entries(ids))
+            {
+                s[b, position, code] += weight;
+            }
+        }
+
+        int k = d.Switches.InattentionK;
+        var r = d.Ranker.ScoreAllCodes(batch.Tokens.reshape(-1)).reshape(batch.Count, batch.Length, Codes).masked_fill(invalid, float.NegativeInfinity);
+        var threshold = r.topk(k, dim: 1).Item1.select(1, k - 1).unsqueeze(1);
+        var p = softmax(r.masked_fill((r < threshold) | invalid, float.NegativeInfinity), 1);
+        return maps + s + p;
     }
 
     private static List<Tensor> Gradients(PlantDecoder decoder, Tensor logits)
