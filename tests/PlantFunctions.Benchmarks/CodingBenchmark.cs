@@ -94,7 +94,7 @@ internal static class CodingBenchmark
         if (referenceNotes > 0)
         {
             Console.WriteLine();
-            CompareWithReference(file, batch.Take(referenceNotes).ToList(), network, labels.Count, decoder, evidenceSeconds, encoderSeconds, Math.Min(8, notes));
+            CompareWithReference(file, batch.Take(referenceNotes).ToList(), network, labels.Count, decoder, evidenceSeconds, encoderSeconds, Math.Min(32, notes));
         }
 
         return 0;

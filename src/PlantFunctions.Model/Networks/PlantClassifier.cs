@@ -105,7 +105,7 @@ public sealed class PlantClassifier : nn.Module
         }
     }
 
-    /// <summary>Notes one encoder call may read together so that its gates ([rows, span, 4 x hidden]) stay within the map budget.</summary>
+    /// <summary>Tokens one encoder call may read for <paramref name="rows"/> notes so that its gates ([rows, tokens, 4 x hidden]) stay within the map budget.</summary>
     public int EncoderSpanTokens(long rows) =>
         (int)Math.Max(Config.Bptt, DecoderPass.MapBudget / Math.Max(1, rows * 4L * Config.HiddenSize) / Config.Bptt * Config.Bptt);
 
@@ -125,8 +125,8 @@ public sealed class PlantClassifier : nn.Module
 
     /// <summary>
     /// Reads the batch span by span (<see cref="DecoderPass.SpanTokens"/>; a span never mixes chunks inside and outside
-    /// the gradient window). Inference with a carried state encodes a span in one LSTM call (the same as chunk by chunk
-    /// with the state carried); training and the stateless ablation step the encoder one BPTT chunk at a time.
+    /// the gradient window). With a carried state the encoder reads a span in one LSTM call (the same as chunk by chunk
+    /// with the state carried); the stateless ablation steps it one BPTT chunk at a time, resetting the state.
     /// </summary>
     private DecoderPass Run(NoteBatch batch, ClassifierRun run, bool keepChunks)
     {
@@ -181,8 +181,11 @@ public sealed class PlantClassifier : nn.Module
         int rows = groups.Sum(g => g.Count), length = groups.Max(g => g.Length), bptt = Config.Bptt;
         var tokens = groups.Count == 1 ? groups[0].Tokens
             : cat([.. groups.Select(g => g.Length == length ? g.Tokens : nn.functional.pad(g.Tokens, [0, length - g.Length], value: Text.Vocabulary.PadId))], 0);
-        int span = new[] { EncoderSpanTokens(rows), MaxSpanTokens ?? int.MaxValue }.Concat(groups.Select(g => DecoderPass.SpanTokens(g.Count, decoder.Codes, bptt))).Min();
+        // The decoder's spans are sized by its groups' maps; the encoder reads each span in pieces that keep its gates
+        // ([rows, piece, 4 x hidden]) within the same budget.
+        int span = Math.Min(MaxSpanTokens ?? int.MaxValue, groups.Min(g => DecoderPass.SpanTokens(g.Count, decoder.Codes, bptt)));
         span = Math.Max(bptt, span / bptt * bptt);
+        int piece = Math.Min(span, EncoderSpanTokens(rows));
         encoder.Reset(rows, DropoutSet.None);
         var passes = groups.Select(g => new DecoderPass(decoder, g, encoder.EmbeddingSize) { KeepsChunksForEvidence = keepChunks }).ToList();
         var run = new ClassifierRun(stateful, EncoderFrozen: true, int.MaxValue);
@@ -195,7 +198,13 @@ public sealed class PlantClassifier : nn.Module
                 Tensor h;
                 using (StageTimes.Time("encoder"))
                 {
-                    h = Encode(tokens, start, end, run, differentiate: false);
+                    var pieces = new List<Tensor>();
+                    for (int at = start; at < end; at += piece)
+                    {
+                        pieces.Add(Encode(tokens, at, Math.Min(at + piece, end), run, differentiate: false));
+                    }
+
+                    h = pieces.Count == 1 ? pieces[0] : cat(pieces, 1);
                 }
 
                 int row = 0;
@@ -233,8 +242,10 @@ public sealed class PlantClassifier : nn.Module
     private Tensor Encode(Tensor tokens, int start, int end, ClassifierRun run, bool differentiate)
     {
         using var constant = differentiate && !run.EncoderFrozen ? null : no_grad();
-        if (!training && run.Stateful)
+        if (run.Stateful)
         {
+            // The same computation as BPTT chunk by chunk with the state carried (and, training, the same gradient: the
+            // state is never cut inside a span), in one call.
             return encoder.forward(tokens.narrow(1, start, end - start));
         }
 

@@ -157,6 +157,9 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         return lossSum / Math.Max(1, done);
     }
 
+    /// <summary>Validation notes the encoder reads together (in decoder groups of the training batch size).</summary>
+    private const int ValidationEncoderBatch = 32;
+
     private Dictionary<string, double> Validate(PlantClassifier model, IReadOnlyList<EncodedNote> validation, StaticAttention? staticAttention) =>
         ValidateWithThreshold(model, validation, staticAttention, perCode: false).Metrics;
 
@@ -173,7 +176,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         }
 
         var predictions = Predictor.Predict(model, validation, staticAttention, options.BatchSize, 0, switches.Stateful, device,
-            attentionWindow: switches.AttentionWindow);
+            attentionWindow: switches.AttentionWindow, encoderBatchSize: ValidationEncoderBatch);
         var set = new EvaluationSet([.. predictions.Select(p => p.Logits)], [.. validation.Select(n => (IEnumerable<int>)n.Labels)],
             [.. validation.Select(n => n.UnseenCodes)]);
         var thresholds = ThresholdTuner.Tune(set, perCode, fallback: 0f);
