@@ -249,8 +249,8 @@ public sealed class DecoderPass : IDisposable
             long width = Math.Min(block, codes - first);
             var codeIds = arange(first, first + width, dtype: ScalarType.Int64, device: batch.Device);
             var t0 = StageTimes.Time("S + P: of which P scores");
-            var scores = decoder.Ranker.forward(batch.DistinctTokens.reshape(-1), codeIds).reshape(rows, slots, width)
-                .masked_fill(absent, float.NegativeInfinity);                                  // [B, V, w]
+            var raw = decoder.Ranker.forward(batch.DistinctTokens.reshape(-1), codeIds).reshape(rows, slots, width);
+            var scores = is_grad_enabled() ? raw.masked_fill(absent, float.NegativeInfinity) : raw.masked_fill_(absent, float.NegativeInfinity); // [B, V, w]
             t0.Dispose();
             var t1 = StageTimes.Time("S + P: of which P threshold");
             var fixedScores = scores.detach();

@@ -64,7 +64,10 @@ public sealed class DotScorer : RelevanceScorer
         using var scope = NewDisposeScope();
         var t = tokens.forward(tokenIds);
         var l = codes.forward(codeIds);
-        var scores = t.matmul(l.t()) + tokenBias.forward(tokenIds) + codeBias.forward(codeIds).t();
-        return scores.MoveToOuterDisposeScope();
+        // The code bias rides in the product (addmm) and, without gradients, the token bias is added in place: at
+        // thousands of codes these [n, m] maps are the decoder's largest, and each extra pass over one costs.
+        var scores = addmm(codeBias.forward(codeIds).t(), t, l.t(), beta: 1, alpha: 1);
+        var tokenTerm = tokenBias.forward(tokenIds);
+        return (is_grad_enabled() ? scores + tokenTerm : scores.add_(tokenTerm)).MoveToOuterDisposeScope();
     }
 }
