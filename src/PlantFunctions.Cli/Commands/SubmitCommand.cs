@@ -27,9 +27,10 @@ internal static class SubmitCommand
         var noWait = new Option<bool>("--no-wait") { Description = "Start the batch and exit without following it" };
         var minCodes = new Option<int?>("--min-codes") { Description = "Return at least this many top codes per note, even below the threshold" };
         var threshold = new Option<double?>("--threshold") { Description = "Probability threshold (default: the model's tuned threshold)" };
+        var perCode = new Option<bool>("--per-code-thresholds") { Description = "Use the model's per-code thresholds tuned on validation (codes without validation positives use the global one)" };
         var command = new Command("submit", "Upload note files, start a batch and follow it to the end")
         {
-            paths, batchId, modelVersion, api, key, marker, noWait, minCodes, threshold,
+            paths, batchId, modelVersion, api, key, marker, noWait, minCodes, threshold, perCode,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,11 +55,12 @@ internal static class SubmitCommand
             }).ConfigureAwait(false);
 
             var client = CliSettings.ApiClient(configuration, localSettings, parse.GetValue(api), parse.GetValue(key));
-            var request = new BatchStartRequest(id + "/", null, id, parse.GetValue(modelVersion), parse.GetValue(minCodes), parse.GetValue(threshold));
+            var request = new BatchStartRequest(id + "/", null, id, parse.GetValue(modelVersion), parse.GetValue(minCodes), parse.GetValue(threshold),
+                parse.GetValue(perCode) ? true : null);
             Uri statusUri;
             if (parse.GetValue(marker))
             {
-                var content = PlantJson.ToUtf8Bytes(new ReadyMarker(id, request.ModelVersion, request.MinCodes, request.Threshold));
+                var content = PlantJson.ToUtf8Bytes(new ReadyMarker(id, request.ModelVersion, request.MinCodes, request.Threshold, request.PerCodeThresholds));
                 await notes.GetBlobClient($"{id}/{ReadyMarkers.MarkerName}").UploadAsync(new BinaryData(content), overwrite: true, cancellationToken).ConfigureAwait(false);
                 AnsiConsole.MarkupLine($"Uploaded the ready marker [bold]{Markup.Escape($"{notes.Name}/{id}/{ReadyMarkers.MarkerName}")}[/]");
                 statusUri = new Uri($"api/batches/{Uri.EscapeDataString(id)}", UriKind.Relative);

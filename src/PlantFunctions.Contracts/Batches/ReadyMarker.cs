@@ -8,4 +8,6 @@ namespace PlantFunctions.Contracts.Batches;
 /// <param name="ModelVersion">Model version; the active one when absent.</param>
 /// <param name="MinCodes">As in <see cref="BatchStartRequest"/>: at least this many top codes per note.</param>
 /// <param name="Threshold">As in <see cref="BatchStartRequest"/>: the probability threshold instead of the model's.</param>
-public sealed record ReadyMarker(string? BatchId = null, string? ModelVersion = null, int? MinCodes = null, double? Threshold = null);
+/// <param name="PerCodeThresholds">As in <see cref="BatchStartRequest"/>: the model's per-code thresholds.</param>
+public sealed record ReadyMarker(string? BatchId = null, string? ModelVersion = null, int? MinCodes = null, double? Threshold = null,
+    bool? PerCodeThresholds = null);

@@ -53,6 +53,7 @@ public sealed partial class BatchStarter(
             ModelBlob = model.Blob,
             MinCodes = request.MinCodes ?? 0,
             Threshold = request.Threshold,
+            PerCodeThresholds = request.PerCodeThresholds ?? false,
         };
         await ScheduleAsync(client, input, cancellationToken).ConfigureAwait(false);
         PlantTelemetry.BatchStarted(origin);
@@ -318,6 +319,12 @@ public sealed partial class BatchStarter(
         if (request.Threshold is { } threshold && (double.IsNaN(threshold) || threshold is < 0 or > 1))
         {
             throw new PlantRequestException(PlantRequestError.Invalid, $"threshold must be a probability between 0 and 1, not {threshold}");
+        }
+
+        if (request.Threshold is not null && request.PerCodeThresholds == true)
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid,
+                "threshold and perCodeThresholds exclude each other: give one probability threshold or ask for the model's per-code thresholds");
         }
 
         if (request.ModelVersion is not null && !NameRules.IsValidId(request.ModelVersion, "model version", out reason))

@@ -34,6 +34,9 @@ public sealed record CodeBatchInput
     /// <summary>Probability threshold; the model's tuned one when null.</summary>
     public double? Threshold { get; init; }
 
+    /// <summary>Use the model's per-code thresholds instead of its global one.</summary>
+    public bool PerCodeThresholds { get; init; }
+
     /// <summary>Notes per shard.</summary>
     public required int NotesPerShard { get; init; }
 

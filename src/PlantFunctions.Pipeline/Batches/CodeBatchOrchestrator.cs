@@ -82,7 +82,8 @@ public sealed partial class CodeBatchOrchestrator : TaskOrchestrator<CodeBatchIn
 
     private static async Task<ShardOutcome> CodeShardAsync(TaskOrchestrationContext context, CodeBatchInput input, int shard, TaskOptions retry)
     {
-        var task = new ShardTask(input.BatchId, input.RunId, shard, input.ModelName, input.ModelVersion, input.ModelBlob, input.MinCodes, input.Threshold);
+        var task = new ShardTask(input.BatchId, input.RunId, shard, input.ModelName, input.ModelVersion, input.ModelBlob, input.MinCodes, input.Threshold,
+            PerCodeThresholds: input.PerCodeThresholds);
         try
         {
             return await context.CallActivityAsync<ShardOutcome>(TaskNames.CodeShard, task, retry);

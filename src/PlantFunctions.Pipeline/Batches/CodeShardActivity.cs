@@ -46,7 +46,7 @@ public sealed partial class CodeShardActivity(PlantStorage storage, ShardCoder c
         var content = (await storage.Results.GetBlobClient(BatchPaths.ShardInput(input.BatchId, input.RunId, input.Shard)).DownloadContentAsync().ConfigureAwait(false)).Value.Content;
         var inputs = ShardFiles.ParseInput(content);
         var notes = inputs.Where(r => r.Error is null).Select(r => new ClinicalNote(r.Id, r.Text ?? "")).ToList();
-        var options = new CodingOptions { MinCodes = input.MinCodes, Threshold = (float?)input.Threshold };
+        var options = new CodingOptions { MinCodes = input.MinCodes, Threshold = (float?)input.Threshold, PerCodeThresholds = input.PerCodeThresholds };
         var (coded, errors, milliseconds) = await coder.CodeAsync(input.ModelName, input.ModelVersion, input.ModelBlob, notes, options).ConfigureAwait(false);
 
         var records = new List<ResultRecord>(inputs.Count);

@@ -65,7 +65,7 @@ public sealed partial class ReadyMarkers(PlantStorage storage, BatchStarter star
         {
             try
             {
-                batchId = await starter.StartAsync(client, new BatchStartRequest(prefix, null, batchId, marker.ModelVersion, marker.MinCodes, marker.Threshold),
+                batchId = await starter.StartAsync(client, new BatchStartRequest(prefix, null, batchId, marker.ModelVersion, marker.MinCodes, marker.Threshold, marker.PerCodeThresholds),
                     "marker", cancellationToken).ConfigureAwait(false);
                 LogStarted(logger, blobName, batchId);
             }

@@ -11,8 +11,9 @@ namespace PlantFunctions.Pipeline.Batches;
 /// <param name="Threshold">Probability threshold, or the model's.</param>
 /// <param name="Failure">For <c>RecordFailedShard</c>: why the shard's last attempt failed.</param>
 /// <param name="Attempts">For <c>RecordFailedShard</c>: attempts made.</param>
+/// <param name="PerCodeThresholds">Use the model's per-code thresholds instead of its global one.</param>
 public sealed record ShardTask(string BatchId, string RunId, int Shard, string ModelName, string ModelVersion, string ModelBlob, int MinCodes, double? Threshold,
-    string? Failure = null, int Attempts = 0);
+    string? Failure = null, int Attempts = 0, bool PerCodeThresholds = false);
 
 /// <summary>What a finished shard reports: the counts of its result blob.</summary>
 /// <param name="Shard">0-based shard number.</param>

@@ -102,6 +102,7 @@ public sealed class ApiSecurityTests(AzuriteFixture azurite)
     [InlineData("{\"prefix\": \"a/\", \"modelVersion\": \"v1/../../x\"}", "model version")]
     [InlineData("{\"prefix\": \"a/\", \"minCodes\": -1}", "minCodes")]
     [InlineData("{\"prefix\": \"a/\", \"threshold\": 1.5}", "threshold")]
+    [InlineData("{\"prefix\": \"a/\", \"threshold\": 0.5, \"perCodeThresholds\": true}", "exclude each other")]
     [InlineData("{\"prefix\": ", "not valid JSON")]
     public async Task StartBatch_InvalidRequest_Returns400WithReason(string json, string reasonPart)
     {

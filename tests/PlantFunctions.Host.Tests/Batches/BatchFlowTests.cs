@@ -43,6 +43,22 @@ public sealed class BatchFlowTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Batch_WithPerCodeThresholds_HandsThemToTheCoderForEveryShard()
+    {
+        await using var host = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker"));
+        await BatchKit.RegisterModelAsync(host);
+        await BatchKit.UploadAsync(host, "per-code/", ("a.jsonl", TestNotes.JsonLines(5)));
+
+        await BatchKit.StartAsync(host, new BatchStartRequest("per-code/", BatchId: "per-code", MinCodes: 2, PerCodeThresholds: true));
+        var status = await BatchKit.WaitForEndAsync(host, "per-code");
+
+        Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+        var options = host.Loader.Coders.Single().Options;
+        Assert.NotEmpty(options);
+        Assert.All(options, o => Assert.Equal((true, 2, (float?)null), (o.PerCodeThresholds, o.MinCodes, o.Threshold)));
+    }
+
+    [Fact]
     public async Task Batch_MalformedRecords_EachGetsAnErrorRecordNamingFileLineAndReasonAndTheRestIsCoded()
     {
         await using var host = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker"));

@@ -22,6 +22,7 @@ public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : 
     ];
 
     private readonly HashSet<int> threads = [];
+    private readonly List<CodingOptions> options = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> groupCalls = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
@@ -39,6 +40,18 @@ public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : 
         }
     }
 
+    /// <summary>The options of every <see cref="Code"/> call, in order.</summary>
+    public IReadOnlyList<CodingOptions> Options
+    {
+        get
+        {
+            lock (options)
+            {
+                return [.. options];
+            }
+        }
+    }
+
     /// <summary>How many times a note was coded as part of a group (one per attempt of its shard; retries one at a time not counted).</summary>
     public int GroupCalls(string noteId) => groupCalls.GetValueOrDefault(noteId);
 
@@ -46,6 +59,11 @@ public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : 
     public IReadOnlyList<CodedNote> Code(IReadOnlyList<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
+        lock (this.options)
+        {
+            this.options.Add(options);
+        }
+
         lock (threads)
         {
             threads.Add(Environment.CurrentManagedThreadId);
