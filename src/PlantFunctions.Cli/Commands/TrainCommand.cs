@@ -64,7 +64,7 @@ internal static class TrainCommand
         var embedding = new Option<int?>("--embedding-size") { Description = "Embedding width (default: the preset's)" };
         var hidden = new Option<int?>("--hidden-size") { Description = "LSTM hidden width (default: the preset's)" };
         var layers = new Option<int?>("--layers") { Description = "LSTM layers (default: the preset's)" };
-        var staticPerNote = new Option<bool>("--static-per-note") { Description = "S per note (the authors' form): each code attends to the note's own top MI tokens among its stored ones" };
+        var staticGlobal = new Option<bool>("--static-global") { Description = "S from each code's globally strongest MI tokens wherever they occur, instead of the note's own strongest among the code's stored ones (the default, the authors' form)" };
         var noNoteStart = new Option<bool>("--no-note-start") { Description = "Do not start each note with the <bos> token the language model saw before every note" };
         var attentionWindow = new Option<int?>("--attention-window") { Description = "Ablation 'truncated': attend over only the last N tokens (the authors' code: 2880); the LSTM still reads the whole note" };
         var name = new Option<string>("--name") { Description = "Model name", DefaultValueFactory = _ => "codiesp-dx" };
@@ -72,7 +72,7 @@ internal static class TrainCommand
         {
             codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate, lmFrom,
             measure, noStatic, noPlanted, laat, noInattention, stateless, noDiscriminative, fullUnfreeze, noStaticTerm, staticTermInit, staticTermRate,
-            inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticPerNote, noNoteStart, attentionWindow, name,
+            inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticGlobal, noNoteStart, attentionWindow, name,
         };
         foreach (var positive in new[] { inattentionK, staticTokens, gradientWindow, embedding, hidden, layers, attentionWindow })
         {
@@ -113,7 +113,7 @@ internal static class TrainCommand
                 EmbeddingSize = parse.GetValue(embedding),
                 HiddenSize = parse.GetValue(hidden),
                 Layers = parse.GetValue(layers),
-                StaticPerNote = parse.GetValue(staticPerNote),
+                StaticPerNote = !parse.GetValue(staticGlobal),
                 NoteStartToken = !parse.GetValue(noNoteStart),
                 AttentionWindow = parse.GetValue(attentionWindow),
             };

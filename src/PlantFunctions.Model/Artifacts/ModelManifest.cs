@@ -47,7 +47,7 @@ public sealed record ModelManifest(
 
     /// <summary>The manifest as this build uses it: a schema 1 file's training options with the note-start token off.</summary>
     internal ModelManifest Upgraded() =>
-        SchemaVersion == 1 ? this with { Training = Training with { NoteStartToken = false } } : this;
+        SchemaVersion == 1 ? this with { Training = Training with { NoteStartToken = false, StaticPerNote = false } } : this;
 
     /// <summary>The decision thresholds on the logit scale: the global one, and the per-code ones when asked for and stored.</summary>
     public ThresholdSelection LogitThresholds(bool perCode = false) =>

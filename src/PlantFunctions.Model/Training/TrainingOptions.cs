@@ -37,10 +37,11 @@ public sealed record TrainingOptions
     public bool StaticMassTerm { get; init; } = true;
 
     /// <summary>
-    /// S per note, the authors' form: each code attends to the note's own top tokens among all its stored MI tokens,
-    /// instead of its globally strongest tokens wherever they occur (off, the default, and what older files used).
+    /// S per note, the authors' form (the default since 2026-12-02, chosen by validation MAP on CodiEsp: 0.469 against
+    /// 0.460): each code attends to the note's own top tokens among all its stored MI tokens. Off: each code's globally
+    /// strongest tokens wherever they occur, what schema-1 model files used.
     /// </summary>
-    public bool StaticPerNote { get; init; }
+    public bool StaticPerNote { get; init; } = true;
 
     /// <summary>
     /// Note-start token: the classifier reads &lt;bos&gt; before every note, as the language model saw before every note.

@@ -76,19 +76,24 @@ public sealed class ModelArtifactTests(TinyModelFixture trained) : IClassFixture
     }
 
     [Fact]
-    public void Read_Schema1File_IsReadWithoutTheNoteStartToken()
+    public void Read_Schema1File_IsReadWithoutTheNoteStartTokenAndWithGlobalS()
     {
         byte[] file = RewriteManifest(trained.Result.ModelFile, manifest =>
         {
             manifest["SchemaVersion"] = 1;
             ((JsonObject)manifest["Training"]!).Remove("NoteStartToken");
+            ((JsonObject)manifest["Training"]!).Remove("StaticPerNote");
         });
 
         using var artifact = ModelArtifact.Read(new MemoryStream(file));
         using var current = ModelArtifact.Read(new MemoryStream(trained.Result.ModelFile));
 
         Assert.False(artifact.Manifest.Training.NoteStartToken);
+        Assert.False(artifact.Manifest.Training.StaticPerNote);
+        Assert.False(artifact.StaticAttention!.PerNote);
         Assert.True(current.Manifest.Training.NoteStartToken);
+        Assert.True(current.Manifest.Training.StaticPerNote);
+        Assert.True(current.StaticAttention!.PerNote);
     }
 
     [Fact]
