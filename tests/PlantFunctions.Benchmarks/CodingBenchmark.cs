@@ -161,20 +161,7 @@ internal static class CodingBenchmark
             encoder += 8 * hidden * (input + hidden) * t;
         }
 
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var x = randn(tokens, network.EmbeddingSize);
-        var y = randn(network.EmbeddingSize, codes);
-        x.matmul(y).Dispose();
-        var clock = Stopwatch.StartNew();
-        int repeats = 0;
-        while (clock.Elapsed.TotalSeconds < 2 || repeats < 3)
-        {
-            x.matmul(y).Dispose();
-            repeats++;
-        }
-
-        double gflops = 2 * t * f * l * repeats / clock.Elapsed.TotalSeconds / 1e9;
+        double gflops = MatmulBenchmark.Rate(tokens, network.EmbeddingSize, codes, ScalarType.Float32);
         return (decoder / 1e9, encoder / 1e9, gflops, decoder / 1e9 / gflops, encoder / 1e9 / gflops);
     }
 

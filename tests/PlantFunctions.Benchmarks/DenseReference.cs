@@ -8,7 +8,7 @@ namespace PlantFunctions.Benchmarks;
 /// <summary>
 /// The authors' dense way of running the PLANT decoder, kept here as a yardstick (never in the product): one note at a
 /// time, the encoder's outputs for the whole note held, and full token x code maps for A (H U^T, softmax over tokens),
-/// S (rows of a dense vocabulary x code table of MI weights) and P (ranker scores for every token and code, top k per
+/// S (rows of a dense vocabulary x code table of MI weights; with S per note, a dense map of the note's own entries) and P (ranker scores for every token and code, top k per
 /// code kept, softmax), then V = A^T H + S^T H + P^T H and logit = sum(V * W) + b. It computes our equations (P's dropped
 /// positions get no weight; our static-mass term when the model has it on), so its logits must equal the coder's.
 /// </summary>
@@ -67,17 +67,32 @@ internal sealed class DenseReference : IDisposable
         model.Encoder.ClearState();
         encoderClock.Stop();
 
+        // S per note (the default): the note's own choice of each code's tokens, filled into a dense [T, L] map from our
+        // entries outside the clock (the global form gathers rows of the dense MI table on the clock).
+        Tensor? perNoteStatic = null;
+        if (staticTable is null && artifact.StaticAttention is { PerNote: true } staticAttention && model.Decoder.Switches.Static)
+        {
+            int codes = artifact.Labels.Count;
+            var dense = new float[(long)noteTokens.Length * codes];
+            foreach (var (position, code, weight) in staticAttention.Entries(noteTokens))
+            {
+                dense[((long)position * codes) + code] += weight;
+            }
+
+            perNoteStatic = tensor(dense, [noteTokens.Length, codes]);
+        }
+
         decoderClock.Start();
         var decoder = model.Decoder;
         var switches = decoder.Switches;
         var a = softmax(h.matmul(decoder.LabelAttention.t()), 0);                          // [T, L]
         var context = a.t().matmul(h);                                                     // [L, F]
         Tensor? staticMass = null;
-        if (staticTable is not null)
+        if (staticTable is not null || perNoteStatic is not null)
         {
             var ids = tokens[0];
-            var counts = bincount(ids, minlength: artifact.Vocabulary.Count).index_select(0, ids).to(ScalarType.Float32);
-            var s = staticTable.index_select(0, ids) / counts.unsqueeze(1);                // [T, L]
+            var s = perNoteStatic ?? staticTable!.index_select(0, ids)
+                / bincount(ids, minlength: artifact.Vocabulary.Count).index_select(0, ids).to(ScalarType.Float32).unsqueeze(1);   // [T, L]
             context = context + s.t().matmul(h);
             staticMass = s.sum(0);
         }

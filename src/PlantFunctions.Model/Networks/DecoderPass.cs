@@ -53,7 +53,7 @@ public sealed class DecoderPass : IDisposable
     }
 
     /// <summary>Keep the spans' features for <see cref="Evidence"/> (inference).</summary>
-    public bool KeepsChunksForEvidence { get; init; }
+    public bool KeepsSpansForEvidence { get; init; }
 
     /// <summary>
     /// The tokens per span for a batch: as many BPTT chunks as keep one [batch, span, codes] map within
@@ -108,7 +108,7 @@ public sealed class DecoderPass : IDisposable
             }
         }
 
-        if (KeepsChunksForEvidence)
+        if (KeepsSpansForEvidence)
         {
             spans.Add((Keep(h.detach()), start));
         }
@@ -146,13 +146,13 @@ public sealed class DecoderPass : IDisposable
     /// <summary>
     /// Inference, after <see cref="Logits"/>: per note, for each code in <paramref name="codesPerRow"/>, the
     /// <paramref name="perCode"/> positions with the largest combined attention weight A + S + P and those weights.
-    /// Needs the spans kept (<see cref="KeepsChunksForEvidence"/>).
+    /// Needs the spans kept (<see cref="KeepsSpansForEvidence"/>).
     /// </summary>
     public IReadOnlyDictionary<int, CodeEvidence>[] Evidence(int perCode, IReadOnlyList<IReadOnlyList<int>> codesPerRow)
     {
         if (spans.Count == 0)
         {
-            throw new InvalidOperationException("evidence needs the span features: create the pass with KeepsChunksForEvidence");
+            throw new InvalidOperationException("evidence needs the span features: create the pass with KeepsSpansForEvidence");
         }
 
         if (decoder.Switches.Planted && pThreshold is null)
@@ -248,35 +248,26 @@ public sealed class DecoderPass : IDisposable
         {
             long width = Math.Min(block, codes - first);
             var codeIds = arange(first, first + width, dtype: ScalarType.Int64, device: batch.Device);
-            var t0 = StageTimes.Time("S + P: of which P scores");
-            var raw = decoder.Ranker.forward(batch.DistinctTokens.reshape(-1), codeIds).reshape(rows, slots, width);
-            var scores = is_grad_enabled() ? raw.masked_fill(absent, float.NegativeInfinity) : raw.masked_fill_(absent, float.NegativeInfinity); // [B, V, w]
-            t0.Dispose();
-            var t1 = StageTimes.Time("S + P: of which P threshold");
-            var fixedScores = scores.detach();
-            Tensor threshold, shift;
-            if (decoder.Switches.Inattention)
+            bool inPlace = !is_grad_enabled();
+            Tensor scores, fixedScores, threshold, shift;
+            using (StageTimes.Time("S + P: of which P scores"))
             {
-                int k = decoder.Switches.InattentionK;
-                var (top, picked) = fixedScores.topk((int)Math.Min(k, slots), dim: 1);        // [B, k', w]
-                var reached = counts.unsqueeze(-1).expand(rows, slots, width).gather(1, picked).cumsum(1) >= k;
-                var kth = top.gather(1, reached.to(ScalarType.Int32).argmax(1, keepdim: true)).squeeze(1);
-                threshold = where(reached.any(1), kth, full_like(kth, float.NegativeInfinity));
-                shift = top.select(1, 0);
-            }
-            else
-            {
-                threshold = full([rows, width], float.NegativeInfinity, device: batch.Device);
-                shift = fixedScores.amax([1]);
+                var raw = decoder.Ranker.forward(batch.DistinctTokens.reshape(-1), codeIds).reshape(rows, slots, width);
+                scores = inPlace ? raw.masked_fill_(absent, float.NegativeInfinity) : raw.masked_fill(absent, float.NegativeInfinity); // [B, V, w]
+                fixedScores = scores.detach();
             }
 
-            t1.Dispose();
-            using var t2 = StageTimes.Time("S + P: of which P weights");
+            using (StageTimes.Time("S + P: of which P threshold"))
+            {
+                (threshold, shift) = Threshold(fixedScores, counts);
+            }
+
+            using var weightsTime = StageTimes.Time("S + P: of which P weights");
             // Absent slots score -inf, so they weigh exp(-inf) = 0 whatever the threshold.
             var dropped = fixedScores < threshold.unsqueeze(1);
-            var weights = is_grad_enabled()
-                ? exp((scores - shift.unsqueeze(1)).masked_fill(dropped, float.NegativeInfinity))
-                : scores.masked_fill_(dropped, float.NegativeInfinity).sub_(shift.unsqueeze(1)).exp_();
+            var weights = inPlace
+                ? scores.masked_fill_(dropped, float.NegativeInfinity).sub_(shift.unsqueeze(1)).exp_()
+                : exp((scores - shift.unsqueeze(1)).masked_fill(dropped, float.NegativeInfinity));
             var total = counts.unsqueeze(1).bmm(weights).squeeze(1);                           // [B, w]
             terms.Add(weights.transpose(1, 2).bmm(sums) / total.clamp_min(1e-30).unsqueeze(-1));
             thresholds.Add(threshold);
@@ -288,6 +279,26 @@ public sealed class DecoderPass : IDisposable
         Replace(ref pShift, cat(shifts, 1));
         Replace(ref pTotal, cat(totals, 1));
         return terms.Count == 1 ? terms[0] : cat(terms, 1);
+    }
+
+    /// <summary>
+    /// Per code, the inattention threshold over scores [B, V, w] of distinct tokens with their counts [B, V]: the k-th
+    /// largest score over the note's positions, repeats counted (-inf, keeping every token, when the note has fewer than k
+    /// positions; -inf always without inattention), and the largest score as the softmax's shift; both [B, w].
+    /// </summary>
+    private (Tensor Threshold, Tensor Shift) Threshold(Tensor scores, Tensor counts)
+    {
+        long slots = scores.shape[1], width = scores.shape[2];
+        if (!decoder.Switches.Inattention)
+        {
+            return (full([rows, width], float.NegativeInfinity, device: batch.Device), scores.amax([1]));
+        }
+
+        int k = decoder.Switches.InattentionK;
+        var (top, picked) = scores.topk((int)Math.Min(k, slots), dim: 1);                     // [B, k', w]
+        var reached = counts.unsqueeze(-1).expand(rows, slots, width).gather(1, picked).cumsum(1) >= k;
+        var kth = top.gather(1, reached.to(ScalarType.Int32).argmax(1, keepdim: true)).squeeze(1);
+        return (where(reached.any(1), kth, full_like(kth, float.NegativeInfinity)), top.select(1, 0));
     }
 
     /// <summary>Row <paramref name="row"/>'s S + P weight of one occurrence of each slot's token for the given codes [Slots + 1, n]; null without S and P.</summary>

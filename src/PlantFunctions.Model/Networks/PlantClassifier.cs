@@ -106,7 +106,7 @@ public sealed class PlantClassifier : nn.Module
     }
 
     /// <summary>Tokens one encoder call may read for <paramref name="rows"/> notes so that its gates ([rows, tokens, 4 x hidden]) stay within the map budget.</summary>
-    public int EncoderSpanTokens(long rows) =>
+    private int EncoderSpanTokens(long rows) =>
         (int)Math.Max(Config.Bptt, DecoderPass.MapBudget / Math.Max(1, rows * 4L * Config.HiddenSize) / Config.Bptt * Config.Bptt);
 
     /// <summary>True when the chunk [start, start + length) overlaps the last <paramref name="window"/> tokens of some note.</summary>
@@ -131,7 +131,7 @@ public sealed class PlantClassifier : nn.Module
     private DecoderPass Run(NoteBatch batch, ClassifierRun run, bool keepChunks)
     {
         encoder.Reset(batch.Count, training ? DropoutSet.Classifier(Config) : DropoutSet.None);
-        var pass = new DecoderPass(decoder, batch, encoder.EmbeddingSize) { KeepsChunksForEvidence = keepChunks };
+        var pass = new DecoderPass(decoder, batch, encoder.EmbeddingSize) { KeepsSpansForEvidence = keepChunks };
         int bptt = Config.Bptt;
         int spanTokens = Math.Min(DecoderPass.SpanTokens(batch.Count, decoder.Codes, bptt), MaxSpanTokens ?? int.MaxValue);
         bool Differentiate(int at) => training && is_grad_enabled() && InWindow(batch, at, Math.Min(bptt, batch.Length - at), run.GradientWindow);
@@ -187,7 +187,7 @@ public sealed class PlantClassifier : nn.Module
         span = Math.Max(bptt, span / bptt * bptt);
         int piece = Math.Min(span, EncoderSpanTokens(rows));
         encoder.Reset(rows, DropoutSet.None);
-        var passes = groups.Select(g => new DecoderPass(decoder, g, encoder.EmbeddingSize) { KeepsChunksForEvidence = keepChunks }).ToList();
+        var passes = groups.Select(g => new DecoderPass(decoder, g, encoder.EmbeddingSize) { KeepsSpansForEvidence = keepChunks }).ToList();
         var run = new ClassifierRun(stateful, EncoderFrozen: true, int.MaxValue);
         try
         {

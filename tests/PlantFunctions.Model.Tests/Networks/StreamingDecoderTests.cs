@@ -100,7 +100,7 @@ public sealed class StreamingDecoderTests
         using var batch = new NoteBatch(notes, staticAttention, CPU);
         var h = randn(batch.Count, batch.Length, Features);
         using var noGrad = no_grad();
-        using var pass = new DecoderPass(decoder, batch, Features) { KeepsChunksForEvidence = true };
+        using var pass = new DecoderPass(decoder, batch, Features) { KeepsSpansForEvidence = true };
         for (int start = 0; start < batch.Length; start += 5)
         {
             pass.Add(h.narrow(1, start, Math.Min(5, batch.Length - start)), start);
