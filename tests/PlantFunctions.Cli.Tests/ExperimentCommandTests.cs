@@ -102,6 +102,52 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Equal(rows.Select(r => r["MAP"]), ReadCsv("abl/ablations.csv").Rows.Select(r => r["MAP"]));
     }
 
+    [Fact]
+    public async Task Ablations_WithAnEarlierTable_JoinsItsRowsForThePairsNotRunNow()
+    {
+        await WriteCorpusAsync();
+        await File.WriteAllLinesAsync(Path.Combine(folder, "earlier.csv"),
+        [
+            "variant,seed,MAP,P@5,P@8,P@15,microF1,macroF1",
+            "prior,3,0.5,0.5,0.5,0.5,0.5,0.25",
+            "plant,3,0.75,0.5,0.5,0.5,0.5,",
+            "prior,7,0.0,0.0,0.0,0.0,0.0,0.0",
+        ]);
+
+        string output = await RunAsync("experiment", "ablations", "--notes", "train.jsonl", "--eval-notes", "eval.jsonl", "--preset", "tiny", "--device", "cpu",
+            "--seeds", "7", "--variants", "prior", "--earlier", "earlier.csv", "--out", "abl");
+
+        var (_, rows) = ReadCsv("abl/ablations.csv");
+        Assert.Equal(["prior 3", "prior 7", "plant 3"], rows.Select(r => $"{r["variant"]} {r["seed"]}"));
+        double map = Number(rows[1]["MAP"]);
+        Assert.InRange(map, 1e-6, 1.0); // prior seed 7 was run now: the earlier row of 0 is replaced
+        Assert.Contains("prior seed 7: this run's metrics replace the earlier row", output, StringComparison.Ordinal);
+        Assert.Equal("", rows[2]["macroF1"]);
+        var (_, summary) = ReadCsv("abl/ablations-summary.csv");
+        Assert.Equal(["prior", "plant"], summary.Select(r => r["variant"]));
+        Assert.Equal("2", summary[0]["runs"]);
+        Assert.Equal((0.5 + map) / 2, Number(summary[0]["MAP"]), 5);
+        Assert.Equal(Math.Abs(0.5 - map) / Math.Sqrt(2), Number(summary[0]["MAP sd"]), 5);
+        Assert.Equal("1", summary[1]["runs"]);
+        Assert.Equal(0.75, Number(summary[1]["MAP"]));
+        AssertPng("abl/ablations.png", 900, 600);
+    }
+
+    [Fact]
+    public async Task Ablations_WithAnUnreadableEarlierRow_FailsNamingFileAndLineBeforeAnyRun()
+    {
+        await WriteCorpusAsync();
+        await File.WriteAllLinesAsync(Path.Combine(folder, "earlier.csv"), ["variant,seed,MAP,P@5,P@8,P@15,microF1,macroF1", "plant,1,0.4,0.6,0.5,0.3,0.4,0.2", "plan,1,0.4,0.6,0.5,0.3,0.4,0.2"]);
+
+        using var cli = PlantCli.Start(folder, null, "experiment", "ablations", "--notes", "train.jsonl", "--eval-notes", "eval.jsonl", "--preset", "tiny",
+            "--seeds", "7", "--variants", "prior", "--earlier", "earlier.csv", "--out", "abl");
+
+        Assert.Equal(1, await cli.WaitAsync(Timeout));
+        Assert.Contains("earlier.csv, line 3: expected a known variant", cli.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("> plant ", cli.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder, "abl", "runs")));
+    }
+
     private static double Number(string cell) => double.Parse(cell, CultureInfo.InvariantCulture);
 
     /// <summary>50 coded training notes and 10 evaluation notes of a small synthetic corpus; returns the codes in training.</summary>
