@@ -103,7 +103,7 @@ internal static class AblationsCommand
             }
 
             string[] cells = lines[line].Split(',');
-            var variant = cells.Length == expected.Length ? ExperimentVariant.All.FirstOrDefault(v => v.Name == cells[0]) : null;
+            var variant = cells.Length == expected.Length ? ExperimentVariant.Find(cells[0]) : null;
             if (variant is null || !int.TryParse(cells[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int seed))
             {
                 throw new InvalidDataException($"{path}, line {line + 1}: expected a known variant, a seed and {expected.Length - 2} metrics, got '{lines[line]}'");

@@ -29,7 +29,7 @@ internal sealed class ExperimentOptions
     private ExperimentOptions(string defaultVariants) =>
         variants = new Option<string>("--variants")
         {
-            Description = $"Comma-separated: {string.Join(", ", ExperimentVariant.All.Select(v => v.Name))}",
+            Description = $"Comma-separated: {string.Join(", ", ExperimentVariant.All.Select(v => v.Name))}, or truncated-N (attention over the last N tokens; truncated is N = 2880, the authors' window)",
             DefaultValueFactory = _ => defaultVariants,
         };
 

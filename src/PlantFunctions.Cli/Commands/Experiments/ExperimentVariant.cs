@@ -1,11 +1,16 @@
+using System.Globalization;
+
 namespace PlantFunctions.Cli.Commands.Experiments;
 
 /// <summary>
 /// A system the experiments train and evaluate: PLANT, one of its ablations (the <c>plant train</c> flags that make
-/// it), or the prior-only scorer, which is not trained.
+/// it), or the prior-only scorer, which is not trained. Variants are the same when their names are.
 /// </summary>
 internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool Trained = true)
 {
+    /// <summary>Prefix of a truncation at another window than the authors' 2,880 tokens, e.g. truncated-576.</summary>
+    private const string TruncatedAt = "truncated-";
+
     public static readonly IReadOnlyList<ExperimentVariant> All =
     [
         new("plant", []),
@@ -27,8 +32,8 @@ internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool 
         var variants = new List<ExperimentVariant>();
         foreach (string name in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var variant = All.FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ArgumentException($"unknown variant '{name}'; known: {string.Join(", ", All.Select(v => v.Name))}");
+            var variant = Find(name)
+                ?? throw new ArgumentException($"unknown variant '{name}'; known: {string.Join(", ", All.Select(v => v.Name))}, {TruncatedAt}N (attention over the last N tokens)");
             if (!variants.Contains(variant))
             {
                 variants.Add(variant);
@@ -37,4 +42,22 @@ internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool 
 
         return variants.Count > 0 ? variants : throw new ArgumentException("--variants names no variant");
     }
+
+    /// <summary>The variant <paramref name="name"/> names, or null: one of <see cref="All"/>, or truncated-N for a window of N tokens.</summary>
+    public static ExperimentVariant? Find(string name)
+    {
+        if (All.FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } known)
+        {
+            return known;
+        }
+
+        return name.StartsWith(TruncatedAt, StringComparison.OrdinalIgnoreCase)
+            && int.TryParse(name.AsSpan(TruncatedAt.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int window) && window > 0
+            ? new ExperimentVariant(TruncatedAt + window.ToString(CultureInfo.InvariantCulture), ["--attention-window", window.ToString(CultureInfo.InvariantCulture)])
+            : null;
+    }
+
+    public bool Equals(ExperimentVariant? other) => other is not null && Name == other.Name;
+
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Name);
 }
