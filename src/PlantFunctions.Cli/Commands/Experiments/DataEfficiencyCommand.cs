@@ -82,8 +82,11 @@ internal static class DataEfficiencyCommand
 
     private static string WriteNotes(string path, IEnumerable<ClinicalNote> notes)
     {
+        // Written aside and renamed into place: a run of another invocation reading the same file never sees it half written.
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllLines(path, notes.Select(n => JsonSerializer.Serialize(new { id = n.Id, text = n.Text, codes = n.Codes })));
+        string pending = $"{path}.{Environment.ProcessId}.tmp";
+        File.WriteAllLines(pending, notes.Select(n => JsonSerializer.Serialize(new { id = n.Id, text = n.Text, codes = n.Codes })));
+        File.Move(pending, path, overwrite: true);
         return path;
     }
 
