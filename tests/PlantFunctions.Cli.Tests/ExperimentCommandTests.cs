@@ -115,14 +115,17 @@ public sealed class ExperimentCommandTests : IDisposable
             "truncated-576,3,0.25,0.5,0.5,0.5,0.5,0.5",
         ]);
 
+        await File.WriteAllLinesAsync(Path.Combine(folder, "first.csv"), ["variant,seed,MAP,P@5,P@8,P@15,microF1,macroF1", "plant,3,0.125,0.5,0.5,0.5,0.5,0.5"]);
+
         string output = await RunAsync("experiment", "ablations", "--notes", "train.jsonl", "--eval-notes", "eval.jsonl", "--preset", "tiny", "--device", "cpu",
-            "--seeds", "7", "--variants", "prior", "--earlier", "earlier.csv", "--out", "abl");
+            "--seeds", "7", "--variants", "prior", "--earlier", "first.csv", "earlier.csv", "--out", "abl");
 
         var (_, rows) = ReadCsv("abl/ablations.csv");
         Assert.Equal(["prior 3", "prior 7", "plant 3", "truncated-576 3"], rows.Select(r => $"{r["variant"]} {r["seed"]}"));
         double map = Number(rows[1]["MAP"]);
         Assert.InRange(map, 1e-6, 1.0); // prior seed 7 was run now: the earlier row of 0 is replaced
         Assert.Contains("prior seed 7: this run's metrics replace the earlier row", output, StringComparison.Ordinal);
+        Assert.Contains("plant seed 3: the row of earlier.csv replaces the one of first.csv", output, StringComparison.Ordinal);
         Assert.Equal("", rows[2]["macroF1"]);
         var (_, summary) = ReadCsv("abl/ablations-summary.csv");
         Assert.Equal(["prior", "plant", "truncated-576"], summary.Select(r => r["variant"]));

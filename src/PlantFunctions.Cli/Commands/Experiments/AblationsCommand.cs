@@ -7,7 +7,7 @@ namespace PlantFunctions.Cli.Commands.Experiments;
 /// <c>plant experiment ablations</c>: trains every variant with every seed, evaluates each on the evaluation notes and
 /// writes ablations.csv (one row per run), ablations-summary.csv and ablations.png (mean ± sd over seeds per variant).
 /// Rows of earlier tables (<c>--earlier</c>, e.g. a grid split across machines or sessions) join the table and summary
-/// for the variant and seed pairs not run this time.
+/// for the variant and seed pairs not run this time (a pair in several files: the last file's row).
 /// </summary>
 internal static class AblationsCommand
 {
@@ -26,7 +26,21 @@ internal static class AblationsCommand
             var settings = options.Read(parse);
             var runs = new ExperimentRuns(settings);
             // Read before any run, so a bad file fails in a second rather than after hours of training.
-            var previous = (parse.GetValue(earlier) ?? []).SelectMany(ReadEarlier).ToList();
+            // A pair in several files takes the row of the last file that has it.
+            var previous = new Dictionary<(ExperimentVariant, int), (ExperimentVariant Variant, int Seed, IReadOnlyDictionary<string, double> Metrics, string File)>();
+            foreach (string file in parse.GetValue(earlier) ?? [])
+            {
+                foreach (var (variant, seed, metrics) in ReadEarlier(file))
+                {
+                    if (previous.TryGetValue((variant, seed), out var replaced))
+                    {
+                        Console.WriteLine($"{variant.Name} seed {seed}: the row of {file} replaces the one of {replaced.File}");
+                    }
+
+                    previous[(variant, seed)] = (variant, seed, metrics, file);
+                }
+            }
+
             var rows = new List<(ExperimentVariant Variant, int Seed, IReadOnlyDictionary<string, double> Metrics)>();
             foreach (int seed in settings.Seeds)
             {
@@ -41,7 +55,7 @@ internal static class AblationsCommand
                 }
             }
 
-            foreach (var row in previous)
+            foreach (var row in previous.Values)
             {
                 if (rows.Any(r => r.Variant == row.Variant && r.Seed == row.Seed))
                 {
@@ -49,7 +63,7 @@ internal static class AblationsCommand
                 }
                 else
                 {
-                    rows.Add(row);
+                    rows.Add((row.Variant, row.Seed, row.Metrics));
                 }
             }
 
