@@ -1,4 +1,5 @@
 using PlantFunctions.Model.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PlantFunctions.Model.Networks;
@@ -104,7 +105,8 @@ public sealed class DecoderPass : IDisposable
             using (StageTimes.Time("decoder S + P"))
             {
                 var slots = batch.FlatSlots.narrow(1, start, length).reshape(-1);
-                Replace(ref slotSums, slotSums.index_add(0, slots, h.reshape(-1, features), 1));
+                using var one = 1.ToScalar(); // held for the call: see the note in Logits
+                Replace(ref slotSums, slotSums.index_add(0, slots, h.reshape(-1, features), one));
             }
         }
 
@@ -123,10 +125,14 @@ public sealed class DecoderPass : IDisposable
         Tensor? staticMass = null;
         if (decoder.Switches.Static && batch.StaticSlots((int)codes) is var (slotIndex, codeIndex, weight))
         {
+            // TorchSharp passes a Scalar's native handle and nothing keeps an implicit temporary (a literal 1) alive during
+            // the call: its finalizer can free it while libtorch still reads it (seen in training as "INTERNAL ASSERT
+            // FAILED at Scalar.h" inside index_add). A Scalar held by a using block lives until the block ends.
+            using var one = 1.ToScalar();
             var source = slotSums!.index_select(0, slotIndex) * weight.unsqueeze(1);
-            total = total + zeros([rows * codes, features], device: batch.Device).index_add(0, codeIndex, source, 1).reshape(rows, codes, features);
+            total = total + zeros([rows * codes, features], device: batch.Device).index_add(0, codeIndex, source, one).reshape(rows, codes, features);
             var occurrences = cat([batch.DistinctCounts, zeros([rows, 1], device: batch.Device)], 1).reshape(-1).index_select(0, slotIndex);
-            staticMass = zeros(rows * codes, device: batch.Device).index_add(0, codeIndex, weight * occurrences, 1).reshape(rows, codes);
+            staticMass = zeros(rows * codes, device: batch.Device).index_add(0, codeIndex, weight * occurrences, one).reshape(rows, codes);
         }
 
         if (decoder.Switches.Planted)
