@@ -24,6 +24,13 @@ public sealed class DecoderPass : IDisposable
     /// <summary>Floats in one token x code (or distinct token x code) map the pass may hold: spans and code blocks are sized by it.</summary>
     public const long MapBudget = 32L << 20;
 
+    /// <summary>
+    /// index_add's alpha, held for the life of the process. TorchSharp passes a Scalar's native handle and nothing keeps
+    /// an implicit temporary (a literal 1) alive during the call: its finalizer can free it while libtorch still reads
+    /// it (seen in training as "INTERNAL ASSERT FAILED at Scalar.h" inside index_add).
+    /// </summary>
+    private static readonly Scalar One = 1.ToScalar();
+
     private const float VeryNegative = -1e30f;
     private readonly PlantDecoder decoder;
     private readonly NoteBatch batch;
@@ -105,8 +112,7 @@ public sealed class DecoderPass : IDisposable
             using (StageTimes.Time("decoder S + P"))
             {
                 var slots = batch.FlatSlots.narrow(1, start, length).reshape(-1);
-                using var one = 1.ToScalar(); // held for the call: see the note in Logits
-                Replace(ref slotSums, slotSums.index_add(0, slots, h.reshape(-1, features), one));
+                Replace(ref slotSums, slotSums.index_add(0, slots, h.reshape(-1, features), One));
             }
         }
 
@@ -125,14 +131,10 @@ public sealed class DecoderPass : IDisposable
         Tensor? staticMass = null;
         if (decoder.Switches.Static && batch.StaticSlots((int)codes) is var (slotIndex, codeIndex, weight))
         {
-            // TorchSharp passes a Scalar's native handle and nothing keeps an implicit temporary (a literal 1) alive during
-            // the call: its finalizer can free it while libtorch still reads it (seen in training as "INTERNAL ASSERT
-            // FAILED at Scalar.h" inside index_add). A Scalar held by a using block lives until the block ends.
-            using var one = 1.ToScalar();
             var source = slotSums!.index_select(0, slotIndex) * weight.unsqueeze(1);
-            total = total + zeros([rows * codes, features], device: batch.Device).index_add(0, codeIndex, source, one).reshape(rows, codes, features);
+            total = total + zeros([rows * codes, features], device: batch.Device).index_add(0, codeIndex, source, One).reshape(rows, codes, features);
             var occurrences = cat([batch.DistinctCounts, zeros([rows, 1], device: batch.Device)], 1).reshape(-1).index_select(0, slotIndex);
-            staticMass = zeros(rows * codes, device: batch.Device).index_add(0, codeIndex, weight * occurrences, one).reshape(rows, codes);
+            staticMass = zeros(rows * codes, device: batch.Device).index_add(0, codeIndex, weight * occurrences, One).reshape(rows, codes);
         }
 
         if (decoder.Switches.Planted)
