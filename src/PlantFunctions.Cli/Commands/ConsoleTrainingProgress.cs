@@ -6,7 +6,7 @@ namespace PlantFunctions.Cli.Commands;
 /// <summary>Shows training progress on the console: a rewritten status line per step, one line per finished epoch.</summary>
 internal sealed class ConsoleTrainingProgress : IProgress<TrainingProgress>
 {
-    private static readonly string[] Shown = ["perplexity", "MAP", "P@5", "P@8", "microF1", "macroF1"];
+    private static readonly string[] Shown = ["perplexity", "MAP", "P@5", "P@8", "microF1", "macroF1", "refitNotes"];
 
     public void Report(TrainingProgress value)
     {

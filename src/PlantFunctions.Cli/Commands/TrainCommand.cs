@@ -67,12 +67,13 @@ internal static class TrainCommand
         var staticGlobal = new Option<bool>("--static-global") { Description = "S from each code's globally strongest MI tokens wherever they occur, instead of the note's own strongest among the code's stored ones (the default, the authors' form)" };
         var noNoteStart = new Option<bool>("--no-note-start") { Description = "Do not start each note with the <bos> token the language model saw before every note" };
         var attentionWindow = new Option<int?>("--attention-window") { Description = "Ablation 'truncated': attend over only the last N tokens (the authors' code: 2880); the LSTM still reads the whole note" };
+        var refit = new Option<bool>("--refit") { Description = "After the validation split has picked the epoch, train again on every training note (validation part too) for that many epochs and ship that model (the selection pass's model is written beside it as <out>.selection.plant)" };
         var name = new Option<string>("--name") { Description = "Model name", DefaultValueFactory = _ => "codiesp-dx" };
         var command = new Command("train", "Train a PLANT model (LM, priors, ranker, classifier) and write a model file")
         {
             codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate, lmFrom,
             measure, noStatic, noPlanted, laat, noInattention, stateless, noDiscriminative, fullUnfreeze, noStaticTerm, staticTermInit, staticTermRate,
-            inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticGlobal, noNoteStart, attentionWindow, name,
+            inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticGlobal, noNoteStart, attentionWindow, refit, name,
         };
         foreach (var positive in new[] { inattentionK, staticTokens, gradientWindow, embedding, hidden, layers, attentionWindow })
         {
@@ -116,6 +117,7 @@ internal static class TrainCommand
                 StaticPerNote = !parse.GetValue(staticGlobal),
                 NoteStartToken = !parse.GetValue(noNoteStart),
                 AttentionWindow = parse.GetValue(attentionWindow),
+                Refit = parse.GetValue(refit),
             };
             var mimicData = mimic.Training(parse);
             var data = mimicData?.Train ?? CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), "train");
@@ -135,6 +137,13 @@ internal static class TrainCommand
             var result = trainer.Train(request, checkpoints, new ConsoleTrainingProgress(), cancellationToken);
             File.WriteAllBytes(outputPath, result.ModelFile);
             Console.WriteLine();
+            if (checkpoints.Load() is { } stored && TrainingCheckpoint.FromBytes(stored).Get(TrainingCheckpointParts.SelectionModelFile) is { } selection)
+            {
+                string selectionPath = Path.ChangeExtension(outputPath, ".selection.plant");
+                File.WriteAllBytes(selectionPath, selection);
+                Console.WriteLine($"wrote {selectionPath}: the model of the selection pass, before the refit on all {result.Metrics["refitNotes"]:N0} notes");
+            }
+
             Console.WriteLine($"wrote {outputPath} (version {result.Version}); validation: {string.Join(", ", result.Metrics.Where(m => m.Key is "MAP" or "P@5" or "P@8" or "microF1" or "macroF1" or "bestEpoch").Select(m => $"{m.Key} {m.Value:F3}"))}");
             return Task.FromResult(0);
         });

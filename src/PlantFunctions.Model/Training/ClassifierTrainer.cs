@@ -44,15 +44,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         Action<EpochResult>? progress, Action<int, int, double>? stepDone, Func<bool>? yieldAtEpochEnd = null,
         CancellationToken cancellationToken = default)
     {
-        model.zero_grad(set_to_none: true);
-        var groups = new ParameterGroups(model, options, switches.DiscriminativeLearningRates);
-        // No weight decay on the static-mass term: it would pull the prior's weight towards 0 whatever the data says.
-        var paramGroups = groups.All.Select(g => new AdamW.ParamGroup(g.Parameters, options.LearningRate * g.RateFactor, 0.9, 0.99, 1e-6,
-            g.Name == ParameterGroups.StaticTerm ? 0 : options.WeightDecay, false, false)).ToList();
-        using var optimizer = optim.AdamW(paramGroups);
-        var peakRates = groups.All.Select(g => options.LearningRate * g.RateFactor).ToArray();
-        int batchesPerEpoch = (train.Count + options.BatchSize - 1) / options.BatchSize;
-        var schedule = new OneCycleSchedule(1, (long)batchesPerEpoch * Math.Max(1, options.Epochs));
+        using var fit = new Fit(model, options, switches, train.Count);
         var history = new List<EpochResult>(resume?.History ?? []);
         int bestEpoch = resume?.BestEpoch ?? 0;
         double bestScore = resume?.BestScore ?? double.NegativeInfinity;
@@ -60,8 +52,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         int startEpoch = 1;
         if (resume is not null)
         {
-            Load(model, resume.Weights);
-            optimizer.load_state_dict(new BinaryReader(new MemoryStream(resume.Optimizer)));
+            fit.Resume(resume);
             startEpoch = resume.Epoch + 1;
         }
         else
@@ -81,11 +72,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         for (int epoch = startEpoch; Runs(epoch); epoch++)
         {
             var clock = Stopwatch.StartNew();
-            manual_seed(options.Seed + epoch);
-            int stage = switches.GradualUnfreezing ? epoch - 1 : groups.LastStage;
-            bool encoderOpen = groups.Open(stage);
-            var run = new ClassifierRun(switches.Stateful, EncoderFrozen: !encoderOpen, model.Config.GradientWindow);
-            double loss = TrainEpoch(model, optimizer, train, staticAttention, run, schedule, peakRates, (long)(epoch - 1) * batchesPerEpoch, epoch, stepDone, cancellationToken);
+            double loss = RunEpoch(fit, train, staticAttention, epoch, stepDone, cancellationToken);
             var metrics = Validate(model, validation, staticAttention);
             double score = metrics.GetValueOrDefault(SelectionMetric, double.NegativeInfinity);
             bool best = score > bestScore;
@@ -99,7 +86,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
             var result = new EpochResult(epoch, loss, metrics, best, clock.Elapsed.TotalSeconds);
             history.Add(result);
             progress?.Invoke(result);
-            epochDone?.Invoke(new Checkpoint(epoch, ZipParts.Weights(model), bestWeights!, SaveOptimizer(optimizer), bestScore, bestEpoch, [.. history]));
+            epochDone?.Invoke(new Checkpoint(epoch, ZipParts.Weights(model), bestWeights!, SaveOptimizer(fit.Optimizer), bestScore, bestEpoch, [.. history]));
             if (Runs(epoch + 1) && yieldAtEpochEnd?.Invoke() == true)
             {
                 return null;
@@ -107,15 +94,109 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
         }
 
         Load(model, bestWeights!);
-        groups.Open(groups.LastStage);
+        fit.Groups.Open(fit.Groups.LastStage);
         var (bestMetrics, thresholds) = ValidateWithThreshold(model, validation, staticAttention, perCode: true);
         return new Outcome(bestEpoch, bestMetrics, thresholds, history);
     }
 
-    private double TrainEpoch(PlantClassifier model, AdamW optimizer, IReadOnlyList<EncodedNote> train, StaticAttention? staticAttention,
-        ClassifierRun run, OneCycleSchedule schedule, double[] peakRates, long firstStep, int epoch, Action<int, int, double>? stepDone,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// The refit pass: trains a freshly initialised <paramref name="model"/> on <paramref name="train"/> (every coded
+    /// training note, the validation part included) for exactly <paramref name="epochs"/> epochs, the epoch the selection
+    /// pass kept, on the same one-cycle schedule and unfreezing steps, with no validation; the model ends with the last
+    /// epoch's weights. Resumes from <paramref name="resume"/>; returns <c>false</c> when it yielded at an epoch end.
+    /// </summary>
+    public bool Refit(PlantClassifier model, IReadOnlyList<EncodedNote> train, StaticAttention? staticAttention, int epochs,
+        Checkpoint? resume, Action<Checkpoint>? epochDone, Action<EpochResult>? progress, Action<int, int, double>? stepDone,
+        Func<bool>? yieldAtEpochEnd = null, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(epochs);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(epochs, options.Epochs);
+        using var fit = new Fit(model, options, switches, train.Count);
+        var history = new List<EpochResult>(resume?.History ?? []);
+        int startEpoch = 1;
+        if (resume is not null)
+        {
+            fit.Resume(resume);
+            startEpoch = resume.Epoch + 1;
+        }
+
+        for (int epoch = startEpoch; epoch <= epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            double loss = RunEpoch(fit, train, staticAttention, epoch, stepDone, cancellationToken);
+            var result = new EpochResult(epoch, loss, new Dictionary<string, double>(), false, clock.Elapsed.TotalSeconds);
+            history.Add(result);
+            progress?.Invoke(result);
+            byte[] weights = ZipParts.Weights(model);
+            epochDone?.Invoke(new Checkpoint(epoch, weights, weights, SaveOptimizer(fit.Optimizer), double.NaN, epoch, [.. history]));
+            if (epoch < epochs && yieldAtEpochEnd?.Invoke() == true)
+            {
+                return false;
+            }
+        }
+
+        fit.Groups.Open(fit.Groups.LastStage);
+        return true;
+    }
+
+    /// <summary>
+    /// One epoch at its step of the schedule: seeds it, opens the groups gradual unfreezing has reached, and trains.
+    /// </summary>
+    private double RunEpoch(Fit fit, IReadOnlyList<EncodedNote> train, StaticAttention? staticAttention, int epoch,
+        Action<int, int, double>? stepDone, CancellationToken cancellationToken)
+    {
+        manual_seed(options.Seed + epoch);
+        int stage = switches.GradualUnfreezing ? epoch - 1 : fit.Groups.LastStage;
+        bool encoderOpen = fit.Groups.Open(stage);
+        var run = new ClassifierRun(switches.Stateful, EncoderFrozen: !encoderOpen, fit.Model.Config.GradientWindow);
+        return TrainEpoch(fit, train, staticAttention, run, (long)(epoch - 1) * fit.BatchesPerEpoch, epoch, stepDone, cancellationToken);
+    }
+
+    /// <summary>
+    /// What a pass over the training notes trains with: the parameter groups, AdamW over them (no weight decay on the
+    /// static-mass term: it would pull the prior's weight towards 0 whatever the data says), each group's peak rate and
+    /// the one-cycle schedule over <see cref="ClassifierOptions.Epochs"/> epochs of these notes.
+    /// </summary>
+    private sealed class Fit : IDisposable
+    {
+        internal Fit(PlantClassifier model, ClassifierOptions options, TrainingOptions switches, int notes)
+        {
+            model.zero_grad(set_to_none: true);
+            Model = model;
+            Groups = new ParameterGroups(model, options, switches.DiscriminativeLearningRates);
+            Optimizer = optim.AdamW([.. Groups.All.Select(g => new AdamW.ParamGroup(g.Parameters, options.LearningRate * g.RateFactor, 0.9, 0.99, 1e-6,
+                g.Name == ParameterGroups.StaticTerm ? 0 : options.WeightDecay, false, false))]);
+            PeakRates = [.. Groups.All.Select(g => options.LearningRate * g.RateFactor)];
+            BatchesPerEpoch = (notes + options.BatchSize - 1) / options.BatchSize;
+            Schedule = new OneCycleSchedule(1, (long)BatchesPerEpoch * Math.Max(1, options.Epochs));
+        }
+
+        internal PlantClassifier Model { get; }
+
+        internal ParameterGroups Groups { get; }
+
+        internal AdamW Optimizer { get; }
+
+        internal double[] PeakRates { get; }
+
+        internal int BatchesPerEpoch { get; }
+
+        internal OneCycleSchedule Schedule { get; }
+
+        /// <summary>Continues from a checkpoint: its last weights and optimizer state.</summary>
+        internal void Resume(Checkpoint checkpoint)
+        {
+            Load(Model, checkpoint.Weights);
+            Optimizer.load_state_dict(new BinaryReader(new MemoryStream(checkpoint.Optimizer)));
+        }
+
+        public void Dispose() => Optimizer.Dispose();
+    }
+
+    private double TrainEpoch(Fit fit, IReadOnlyList<EncodedNote> train, StaticAttention? staticAttention, ClassifierRun run,
+        long firstStep, int epoch, Action<int, int, double>? stepDone, CancellationToken cancellationToken)
+    {
+        var (model, optimizer, schedule, peakRates) = (fit.Model, fit.Optimizer, fit.Schedule, fit.PeakRates);
         model.train();
         var batches = LengthBuckets(train, new Random(options.Seed + epoch));
         double lossSum = 0;

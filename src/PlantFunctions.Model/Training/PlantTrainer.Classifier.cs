@@ -46,14 +46,46 @@ public sealed partial class PlantTrainer
             return null;
         }
 
-        var (finalPriors, finalCounts) = Finalise(model, data, priors, codeNotes, plan);
-        var metrics = new Dictionary<string, double>(outcome.Validation) { ["bestEpoch"] = outcome.BestEpoch, ["trainingSeconds"] = session.Seconds };
+        var metrics = new Dictionary<string, double>(outcome.Validation) { ["bestEpoch"] = outcome.BestEpoch };
         string version = session.Request.Version ?? $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{data.Labels.Hash[..6]}{data.Vocabulary.Hash[..6]}";
-        var manifest = new ModelManifest(ModelManifest.CurrentSchema, "plant", session.Request.ModelName, version, time.GetUtcNow(), plan.Network,
-            options, data.Vocabulary.Hash, data.Labels.Hash, (float)(1 / (1 + Math.Exp(-outcome.Thresholds.Global))), metrics, finalCounts,
-            outcome.Thresholds.Global, PerCodeThresholds(outcome.Thresholds, codeNotes));
-        model.to(CPU);
-        var result = new TrainingResult(ModelArtifact.Write(manifest, data.Vocabulary, data.Labels, finalPriors, model), version, metrics);
+        byte[] Write(PlantClassifier shipped, RelevancePriors finalPriors, int[] finalCounts)
+        {
+            metrics["trainingSeconds"] = session.Seconds;
+            var manifest = new ModelManifest(ModelManifest.CurrentSchema, "plant", session.Request.ModelName, version, time.GetUtcNow(), plan.Network,
+                options, data.Vocabulary.Hash, data.Labels.Hash, (float)(1 / (1 + Math.Exp(-outcome.Thresholds.Global))), metrics, finalCounts,
+                outcome.Thresholds.Global, PerCodeThresholds(outcome.Thresholds, codeNotes));
+            shipped.to(CPU);
+            return ModelArtifact.Write(manifest, data.Vocabulary, data.Labels, finalPriors, shipped);
+        }
+
+        byte[] modelFile;
+        if (!Refits(session, data))
+        {
+            var (finalPriors, finalCounts) = Finalise(model, data, priors, codeNotes, plan);
+            modelFile = Write(model, finalPriors, finalCounts);
+        }
+        else
+        {
+            // The selection pass's model, as a run without refit would ship it, is kept beside the refit one.
+            if (checkpoint.Get(TrainingCheckpointParts.SelectionModelFile) is null)
+            {
+                var (selectionPriors, selectionCounts) = Finalise(model, data, priors, codeNotes, plan);
+                checkpoint.Set(TrainingCheckpointParts.SelectionModelFile, Write(model, selectionPriors, selectionCounts));
+                session.Save();
+            }
+
+            using var refit = Refit(session, data, outcome.BestEpoch, yieldAtEpochEnd, cancellationToken);
+            if (refit.Model is null)
+            {
+                return null;
+            }
+
+            metrics["refitNotes"] = data.Coded.Count;
+            metrics["refitEpochs"] = outcome.BestEpoch;
+            modelFile = Write(refit.Model, refit.Priors, refit.Counts);
+        }
+
+        var result = new TrainingResult(modelFile, version, metrics);
         checkpoint.Set(TrainingCheckpointParts.ModelFile, result.ModelFile);
         checkpoint.SetJson(TrainingCheckpointParts.Result, new ResultState(result.Version, metrics));
         checkpoint.Phase = TrainingPhase.Done;
@@ -61,6 +93,75 @@ public sealed partial class PlantTrainer
         report.Finished(TrainingPhase.Done, 0, metrics);
         return result;
     }
+
+    /// <summary>Whether the run refits: asked to, with validation split off the training notes (else there is nothing to add).</summary>
+    private static bool Refits(TrainingSession session, TrainingData data) => session.Options.Refit && data.Coded.Count > data.Train.Count;
+
+    /// <summary>
+    /// The refit pass (<see cref="TrainingOptions.Refit"/>): a classifier created as the selection pass's was (language
+    /// model and ranker from the checkpoint), its decoder initialised from priors, code counts and static mass over every
+    /// coded training note, trained on all of them for the <paramref name="epochs"/> the selection pass kept, with a
+    /// checkpoint after every epoch. Its <see cref="RefitModel.Model"/> is <c>null</c> when it yielded at an epoch end.
+    /// </summary>
+    private RefitModel Refit(TrainingSession session, TrainingData data, int epochs, Func<bool>? yieldAtEpochEnd, CancellationToken cancellationToken)
+    {
+        var (plan, checkpoint, report, options) = (session.Plan, session.Checkpoint, session.Report, session.Options);
+        var presence = PresenceCorpus.Build(data.Coded, data.Vocabulary, data.Labels);
+        var priors = PriorComputation.Compute(presence, data.Vocabulary, data.Labels, plan.Priors);
+        int[] counts = [.. Enumerable.Range(0, data.Labels.Count).Select(c => presence.DocumentsOf(c).Length)];
+        var staticAttention = options.StaticAttention ? new StaticAttention(priors, plan.Network.StaticTopTokens, options.StaticPerNote) : null;
+        manual_seed(options.Seed);
+        var model = CreateModel(session, data, out _);
+        try
+        {
+            var resume = RefitCheckpoint(checkpoint);
+            if (resume is null)
+            {
+                model.Decoder.Initialise(counts, data.Coded.Count, staticAttention?.Mass, plan.Classifier.StaticTermInit);
+            }
+
+            report.Phase(TrainingPhase.Classifier, resume?.Epoch ?? 0, epochs);
+            bool done = new ClassifierTrainer(plan.Classifier, options, device).Refit(model, data.Encode(data.Coded, options.NoteStartToken),
+                staticAttention, epochs, resume,
+                epochDone: c =>
+                {
+                    checkpoint.Set(TrainingCheckpointParts.RefitWeights, c.Weights);
+                    checkpoint.Set(TrainingCheckpointParts.RefitOptimizer, c.Optimizer);
+                    checkpoint.SetJson(TrainingCheckpointParts.RefitState, new RefitState(c.Epoch, [.. c.History]));
+                    session.Save();
+                },
+                progress: e => report.Epoch(TrainingPhase.Classifier, e.Epoch, epochs, e.TrainLoss, new Dictionary<string, double> { ["refitNotes"] = data.Coded.Count }),
+                stepDone: (step, steps, loss) => report.Step(TrainingPhase.Classifier, step, steps, loss),
+                yieldAtEpochEnd: yieldAtEpochEnd,
+                cancellationToken: cancellationToken);
+            if (done)
+            {
+                return new RefitModel(model, priors, counts);
+            }
+
+            model.Dispose();
+            return new RefitModel(null, priors, counts);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static ClassifierTrainer.Checkpoint? RefitCheckpoint(TrainingCheckpoint checkpoint) =>
+        checkpoint.GetJson<RefitState>(TrainingCheckpointParts.RefitState) is { } state
+            ? new ClassifierTrainer.Checkpoint(state.Epoch, checkpoint.Get(TrainingCheckpointParts.RefitWeights)!, checkpoint.Get(TrainingCheckpointParts.RefitWeights)!,
+                checkpoint.Get(TrainingCheckpointParts.RefitOptimizer)!, double.NaN, state.Epoch, state.History)
+            : null;
+
+    /// <summary>The refit pass's classifier (<c>null</c> when it yielded) with the priors and code counts over every coded note.</summary>
+    private sealed record RefitModel(PlantClassifier? Model, RelevancePriors Priors, int[] Counts) : IDisposable
+    {
+        public void Dispose() => Model?.Dispose();
+    }
+
+    private sealed record RefitState(int Epoch, List<ClassifierTrainer.EpochResult> History);
 
     /// <summary>
     /// When validation was split off the training notes, codes that occur only in the validation part (never seen by

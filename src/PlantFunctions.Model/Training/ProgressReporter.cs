@@ -17,6 +17,12 @@ internal sealed class ProgressReporter(IProgress<TrainingProgress> sink, Stopwat
     internal void Phase(TrainingPhase next, int currentEpoch = 0, int totalEpochs = 0)
     {
         Enter(next, currentEpoch, totalEpochs);
+        if (currentEpoch == 0)
+        {
+            // A pass starting from its first epoch (the classifier's refit pass follows its selection pass in one stage).
+            phaseStart = clock.Elapsed;
+        }
+
         sink.Report(new TrainingProgress(phase, epoch, epochs, 0, 0, double.NaN, metrics, null));
     }
 

@@ -45,6 +45,18 @@ public static class TrainingCheckpointParts
     /// <summary>Classifier optimizer state after the last finished epoch.</summary>
     public const string ClassifierOptimizer = "classifier.optimizer";
 
+    /// <summary>With refit, the selection pass's model file (what the run would ship without refit), kept beside the refit one.</summary>
+    public const string SelectionModelFile = "selection.plant";
+
+    /// <summary>The refit pass's epoch and history (present once it has finished an epoch).</summary>
+    public const string RefitState = "refit.json";
+
+    /// <summary>The refit pass's weights after its last finished epoch.</summary>
+    public const string RefitWeights = "refit.weights";
+
+    /// <summary>The refit pass's optimizer state after its last finished epoch.</summary>
+    public const string RefitOptimizer = "refit.optimizer";
+
     /// <summary>The finished model file (present once the Classifier stage is done).</summary>
     public const string ModelFile = "model.plant";
 

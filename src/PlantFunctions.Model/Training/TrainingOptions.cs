@@ -55,6 +55,14 @@ public sealed record TrainingOptions
     /// </summary>
     public int? AttentionWindow { get; init; }
 
+    /// <summary>
+    /// Refit on every coded training note: when validation is split off the training notes, the selection pass picks the
+    /// epoch and the threshold on it as always, then a fresh classifier trains on all the notes, the validation part too,
+    /// for that many epochs of the same schedule, and ships (with priors over all the notes and the selection pass's
+    /// thresholds). Costs a second classifier pass; does nothing when validation notes are given separately.
+    /// </summary>
+    public bool Refit { get; init; }
+
     /// <summary>Carry the LSTM state across chunks (off = each chunk starts from zero state).</summary>
     public bool Stateful { get; init; } = true;
 
