@@ -50,14 +50,15 @@ internal static class TrainCommand
         var noStatic = new Option<bool>("--no-static") { Description = "Ablation: no static planted attention S" };
         var noPlanted = new Option<bool>("--no-planted") { Description = "Ablation: no differentiable planted attention P" };
         var laat = new Option<bool>("--laat") { Description = "Ablation: LAAT-only (no S, no P)" };
-        var noInattention = new Option<bool>("--no-inattention") { Description = "Ablation: softmax over all tokens for P" };
+        var inattention = new Option<bool>("--inattention") { Description = "The paper's inattention: P's softmax over each code's top-k ranker scores only (off by default: it lost on CodiEsp's short notes; the paper used it on MIMIC)" };
+        var noInattention = new Option<bool>("--no-inattention") { Description = "Softmax over all tokens for P (the default)" };
         var stateless = new Option<bool>("--stateless") { Description = "Ablation: reset the LSTM state at every chunk" };
         var noDiscriminative = new Option<bool>("--no-discriminative") { Description = "Ablation: one learning rate for all groups" };
         var fullUnfreeze = new Option<bool>("--full-unfreeze") { Description = "Ablation: train every group from the first epoch" };
         var noStaticTerm = new Option<bool>("--no-static-term") { Description = "The paper's eq. 8 exactly: no static-mass term (our per-code weight on the share of a code's MI mass in the note)" };
         var staticTermInit = new Option<double?>("--static-term-init") { Description = "Initial static-mass weight in logits at the mean MI mass (default 8)" };
         var staticTermRate = new Option<double?>("--static-term-lr-factor") { Description = "The static-mass term's learning rate relative to the decoder's (default 10)" };
-        var inattentionK = new Option<int?>("--inattention-k") { Description = "Tokens per code kept for P (default: the preset's, 30)" };
+        var inattentionK = new Option<int?>("--inattention-k") { Description = "Turns inattention on with this many tokens per code kept for P (--inattention alone: the preset's, 30)" };
         var staticTokens = new Option<int?>("--static-tokens") { Description = "Tokens per code in S (default: the preset's, 5)" };
         var gradientWindow = new Option<int?>("--gradient-window") { Description = "Only a note's last this-many tokens get gradients (default: the preset's, 1,440)" };
         var ranker = new Option<RankerKind?>("--ranker") { Description = "Ranker scorer: Dot or FeedForward (the paper's); default: the preset's (Dot)" };
@@ -67,13 +68,13 @@ internal static class TrainCommand
         var staticGlobal = new Option<bool>("--static-global") { Description = "S from each code's globally strongest MI tokens wherever they occur, instead of the note's own strongest among the code's stored ones (the default, the authors' form)" };
         var noNoteStart = new Option<bool>("--no-note-start") { Description = "Do not start each note with the <bos> token the language model saw before every note" };
         var attentionWindow = new Option<int?>("--attention-window") { Description = "Ablation 'truncated': attend over only the last N tokens (the authors' code: 2880); the LSTM still reads the whole note" };
-        var refit = new Option<bool>("--refit") { Description = "After the validation split has picked the epoch, train again on every training note (validation part too) for that many epochs and ship that model (the selection pass's model is written beside it as <out>.selection.plant)" };
+        var noRefit = new Option<bool>("--no-refit") { Description = "Ship the model of the validation split's selection pass instead of refitting on every training note (validation part too) for the epochs it kept (the default; the selection pass's model is then written beside it as <out>.selection.plant)" };
         var name = new Option<string>("--name") { Description = "Model name", DefaultValueFactory = _ => "codiesp-dx" };
         var command = new Command("train", "Train a PLANT model (LM, priors, ranker, classifier) and write a model file")
         {
             codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate, lmFrom,
-            measure, noStatic, noPlanted, laat, noInattention, stateless, noDiscriminative, fullUnfreeze, noStaticTerm, staticTermInit, staticTermRate,
-            inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticGlobal, noNoteStart, attentionWindow, refit, name,
+            measure, noStatic, noPlanted, laat, inattention, noInattention, stateless, noDiscriminative, fullUnfreeze, noStaticTerm, staticTermInit, staticTermRate,
+            inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticGlobal, noNoteStart, attentionWindow, noRefit, name,
         };
         foreach (var positive in new[] { inattentionK, staticTokens, gradientWindow, embedding, hidden, layers, attentionWindow })
         {
@@ -85,6 +86,14 @@ internal static class TrainCommand
                 }
             });
         }
+
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(noInattention) && (result.GetValue(inattention) || result.GetValue(inattentionK) is not null))
+            {
+                result.AddError("--no-inattention contradicts --inattention and --inattention-k (which turns inattention on): give one");
+            }
+        });
 
         var mimic = MimicArguments.AddTo(command);
         command.SetAction((parse, cancellationToken) =>
@@ -98,7 +107,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 StaticAttention = !parse.GetValue(noStatic) && !parse.GetValue(laat),
                 PlantedAttention = !parse.GetValue(noPlanted) && !parse.GetValue(laat),
-                Inattention = !parse.GetValue(noInattention),
+                Inattention = parse.GetValue(inattention) || parse.GetValue(inattentionK) is not null,
                 Stateful = !parse.GetValue(stateless),
                 DiscriminativeLearningRates = !parse.GetValue(noDiscriminative),
                 GradualUnfreezing = !parse.GetValue(fullUnfreeze),
@@ -117,7 +126,7 @@ internal static class TrainCommand
                 StaticPerNote = !parse.GetValue(staticGlobal),
                 NoteStartToken = !parse.GetValue(noNoteStart),
                 AttentionWindow = parse.GetValue(attentionWindow),
-                Refit = parse.GetValue(refit),
+                Refit = !parse.GetValue(noRefit),
             };
             var mimicData = mimic.Training(parse);
             var data = mimicData?.Train ?? CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), "train");
@@ -137,6 +146,8 @@ internal static class TrainCommand
             var result = trainer.Train(request, checkpoints, new ConsoleTrainingProgress(), cancellationToken);
             File.WriteAllBytes(outputPath, result.ModelFile);
             Console.WriteLine();
+
+            Console.WriteLine($"wrote {outputPath} (version {result.Version}); validation: {string.Join(", ", result.Metrics.Where(m => m.Key is "MAP" or "P@5" or "P@8" or "microF1" or "macroF1" or "bestEpoch").Select(m => $"{m.Key} {m.Value:F3}"))}");
             if (checkpoints.Load() is { } stored && TrainingCheckpoint.FromBytes(stored).Get(TrainingCheckpointParts.SelectionModelFile) is { } selection)
             {
                 string selectionPath = Path.ChangeExtension(outputPath, ".selection.plant");
@@ -144,7 +155,6 @@ internal static class TrainCommand
                 Console.WriteLine($"wrote {selectionPath}: the model of the selection pass, before the refit on all {result.Metrics["refitNotes"]:N0} notes");
             }
 
-            Console.WriteLine($"wrote {outputPath} (version {result.Version}); validation: {string.Join(", ", result.Metrics.Where(m => m.Key is "MAP" or "P@5" or "P@8" or "microF1" or "macroF1" or "bestEpoch").Select(m => $"{m.Key} {m.Value:F3}"))}");
             return Task.FromResult(0);
         });
         return command;

@@ -1,9 +1,9 @@
 namespace PlantFunctions.Contracts.Training;
 
-/// <summary>The paper's ablation switches; a switch left out stays on (full PLANT).</summary>
+/// <summary>The paper's ablation switches; a switch left out keeps the trainer's default (on, except inattention).</summary>
 /// <param name="StaticAttention">Static planted attention S (mutual information).</param>
 /// <param name="PlantedAttention">Differentiable planted attention P (ranker).</param>
-/// <param name="Inattention">Top-k inattention before the softmax.</param>
+/// <param name="Inattention">Top-k inattention before the softmax (off by default: it lost on CodiEsp's short notes).</param>
 /// <param name="Stateful">LSTM state carried across chunks.</param>
 /// <param name="DiscriminativeLearningRates">Per-group learning rates.</param>
 /// <param name="GradualUnfreezing">Gradual unfreezing.</param>

@@ -12,6 +12,10 @@ namespace PlantFunctions.Contracts.Training;
 /// <param name="ModelName">Name to register under; <c>Plant:ModelName</c> when absent.</param>
 /// <param name="JobId">Id to use (idempotent); generated when absent.</param>
 /// <param name="Activate">Make the new version the active one (the first version of a name always becomes active).</param>
+/// <param name="Refit">
+/// After the validation split off the training notes has picked the epoch, train again on all of them for that many
+/// epochs and register that model (no effect when <paramref name="ValidationData"/> is given). Default: the trainer's.
+/// </param>
 public sealed record TrainingJobRequest(
     string? TrainingData,
     string? ValidationData = null,
@@ -23,4 +27,5 @@ public sealed record TrainingJobRequest(
     int? Seed = null,
     string? ModelName = null,
     string? JobId = null,
-    bool? Activate = null);
+    bool? Activate = null,
+    bool? Refit = null);

@@ -15,7 +15,7 @@ namespace PlantFunctions.Model.Artifacts;
 /// <param name="VocabularyHash">Hash of vocabulary.json's tokens.</param>
 /// <param name="LabelHash">Hash of labels.json's codes.</param>
 /// <param name="Threshold">The tuned global threshold as a probability (for display; coding compares logits).</param>
-/// <param name="Metrics">Validation metrics at the kept epoch.</param>
+/// <param name="Metrics">Validation metrics at the kept epoch (with refit: of the selection pass, which picked the epoch; the refit model has seen the validation notes).</param>
 /// <param name="LabelFrequencies">Training notes per code, in label order (for frequency-bucket metrics).</param>
 /// <param name="LogitThreshold">
 /// The global threshold tuned on validation (maximising micro-F1) on the logit scale, where coding compares; absent in

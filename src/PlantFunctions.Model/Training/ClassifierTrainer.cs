@@ -12,7 +12,8 @@ namespace PlantFunctions.Model.Training;
 /// Trains the PLANT classifier: binary cross-entropy, AdamW (betas 0.9/0.99), discriminative learning rates per group,
 /// gradual unfreezing one group per epoch from the top, a one-cycle schedule, truncated BPTT over length-bucketed
 /// batches, validation after every epoch (epoch 0 = the prior-initialised start), early stopping that keeps the best
-/// weights, and a checkpoint after every epoch from which an interrupted run resumes.
+/// weights, and a checkpoint after every epoch from which an interrupted run resumes; and the refit pass, which trains
+/// again on more notes for the epochs selection kept.
 /// </summary>
 public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions switches, Device device)
 {

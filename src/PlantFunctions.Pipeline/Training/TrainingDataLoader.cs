@@ -67,6 +67,7 @@ public sealed class TrainingDataLoader(PlantStorage hub)
             DiscriminativeLearningRates = ablations.DiscriminativeLearningRates ?? defaults.DiscriminativeLearningRates,
             GradualUnfreezing = ablations.GradualUnfreezing ?? defaults.GradualUnfreezing,
             Seed = request.Seed ?? defaults.Seed,
+            Refit = request.Refit ?? defaults.Refit,
         };
         return new ModelTrainingRequest(request.ModelName!, train, validation, unlabelled, descriptions, options);
     }

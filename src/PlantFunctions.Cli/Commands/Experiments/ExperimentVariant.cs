@@ -17,6 +17,7 @@ internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool 
         new("no-static", ["--no-static"]),
         new("no-planted", ["--no-planted"]),
         new("no-inattention", ["--no-inattention"]),
+        new("inattention", ["--inattention"]),
         new("stateless", ["--stateless"]),
         new("truncated", ["--attention-window", "2880"]),
         new("no-discriminative", ["--no-discriminative"]),
