@@ -34,6 +34,9 @@ public sealed class RealModelJourneyTests(AzuriteFixture azurite)
                    "--lm-epochs", "1", "--ranker-epochs", "2", "--epochs", "2", "--out", "model.plant"))
         {
             Assert.True(await train.WaitAsync(Timeout) == 0, train.Output);
+            // Validation was split off the notes, so the default refit shipped model.plant and kept the selection pass's model.
+            Assert.Contains("wrote model.selection.plant", train.Output, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(folder, "model.selection.plant")));
         }
 
         using var serve = PlantCli.Start(folder, null, "serve");
