@@ -73,7 +73,7 @@ public sealed class ExperimentCommandTests : IDisposable
     public async Task Ablations_TwoVariantsOneSeed_TrainsEachOnOneLanguageModelAndWritesTheTableAndAPng()
     {
         await WriteCorpusAsync();
-        string[] ablations = ["experiment", "ablations", "--notes", "train.jsonl", "--eval-notes", "eval.jsonl", .. TinyTraining, "--seeds", "7", "--variants", "plant,laat", "--out", "abl"];
+        string[] ablations = ["experiment", "ablations", "--notes", "train.jsonl", "--eval-notes", "eval.jsonl", .. TinyTraining, "--seeds", "7", "--variants", "plant,laat", "--no-refit", "--out", "abl"];
 
         string output = await RunAsync(ablations);
 
@@ -91,6 +91,8 @@ public sealed class ExperimentCommandTests : IDisposable
         Assert.Equal(2, train.Count);
         Assert.DoesNotContain("--lm-from", train[0], StringComparison.Ordinal);
         Assert.Contains("--laat --lm-from", train[1], StringComparison.Ordinal);
+        Assert.All(train, t => Assert.Contains("--no-refit", t, StringComparison.Ordinal));
+        Assert.Empty(Directory.GetFiles(Path.Combine(folder, "abl", "runs"), "*.selection.plant"));
         var (_, summary) = ReadCsv("abl/ablations-summary.csv");
         Assert.Equal(["plant", "laat"], summary.Select(r => r["variant"]));
         Assert.All(summary, r => Assert.Equal("0", r["MAP sd"]));
