@@ -68,7 +68,7 @@ internal static class TrainCommand
         var staticGlobal = new Option<bool>("--static-global") { Description = "S from each code's globally strongest MI tokens wherever they occur, instead of the note's own strongest among the code's stored ones (the default, the authors' form)" };
         var noNoteStart = new Option<bool>("--no-note-start") { Description = "Do not start each note with the <bos> token the language model saw before every note" };
         var attentionWindow = new Option<int?>("--attention-window") { Description = "Ablation 'truncated': attend over only the last N tokens (the authors' code: 2880); the LSTM still reads the whole note" };
-        var noRefit = new Option<bool>("--no-refit") { Description = "Ship the model of the validation split's selection pass instead of refitting on every training note (validation part too) for the epochs it kept (the default; the selection pass's model is then written beside it as <out>.selection.plant)" };
+        var noRefit = new Option<bool>("--no-refit") { Description = "Ship the selection pass's model (trained without the validation split) instead of the default refit, which trains again on every training note for the epochs selection kept and writes the selection pass's model beside its own as <out>.selection.plant" };
         var name = new Option<string>("--name") { Description = "Model name", DefaultValueFactory = _ => "codiesp-dx" };
         var command = new Command("train", "Train a PLANT model (LM, priors, ranker, classifier) and write a model file")
         {
@@ -146,7 +146,6 @@ internal static class TrainCommand
             var result = trainer.Train(request, checkpoints, new ConsoleTrainingProgress(), cancellationToken);
             File.WriteAllBytes(outputPath, result.ModelFile);
             Console.WriteLine();
-
             Console.WriteLine($"wrote {outputPath} (version {result.Version}); validation: {string.Join(", ", result.Metrics.Where(m => m.Key is "MAP" or "P@5" or "P@8" or "microF1" or "macroF1" or "bestEpoch").Select(m => $"{m.Key} {m.Value:F3}"))}");
             if (checkpoints.Load() is { } stored && TrainingCheckpoint.FromBytes(stored).Get(TrainingCheckpointParts.SelectionModelFile) is { } selection)
             {
