@@ -44,7 +44,10 @@ public sealed class TrainingCheckpoint
     /// <summary>Serialises the checkpoint.</summary>
     public byte[] ToBytes()
     {
-        var output = new MemoryStream();
+        // Sized for the parts up front: a growing stream would leave every doubling (up to twice the checkpoint, hundreds
+        // of MB for the cpu preset, once per epoch) behind as large-object garbage.
+        long size = parts.Values.Sum(p => (long)p.Length) + (1 << 20);
+        var output = new MemoryStream((int)Math.Min(size, Array.MaxLength));
         using (var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true))
         {
             ZipParts.Write(zip, TrainingCheckpointParts.State, s => s.Write(JsonSerializer.SerializeToUtf8Bytes(new State(Phase, LanguageModelEpoch), Json)));
