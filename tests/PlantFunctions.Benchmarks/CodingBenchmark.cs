@@ -47,7 +47,7 @@ internal static class CodingBenchmark
         var network = NetworkConfig.FromPreset(preset);
         var options = new TrainingOptions { Preset = preset };
         manual_seed(1);
-        var model = ModelArtifact.CreateModel(network, vocabulary.Count, labels.Count, options);
+        var model = ModelArtifact.CreateModel(network, vocabulary.Count, labels, options);
         var manifest = new ModelManifest(ModelManifest.CurrentSchema, "plant", "benchmark", "1", DateTimeOffset.UnixEpoch, network, options,
             vocabulary.Hash, labels.Hash, 0.5f, new Dictionary<string, double>(), new int[labels.Count]);
         byte[] file = ModelArtifact.Write(manifest, vocabulary, labels, priors, model);

@@ -65,6 +65,7 @@ internal static class TrainCommand
         var embedding = new Option<int?>("--embedding-size") { Description = "Embedding width (default: the preset's)" };
         var hidden = new Option<int?>("--hidden-size") { Description = "LSTM hidden width (default: the preset's)" };
         var layers = new Option<int?>("--layers") { Description = "LSTM layers (default: the preset's)" };
+        var categorySharing = new Option<bool>("--category-sharing") { Description = "Codes of one ICD category (the part before the dot) share a learnt row of the attention query and output weights, added to their own" };
         var staticGlobal = new Option<bool>("--static-global") { Description = "S from each code's globally strongest MI tokens wherever they occur, instead of the note's own strongest among the code's stored ones (the default, the authors' form)" };
         var noNoteStart = new Option<bool>("--no-note-start") { Description = "Do not start each note with the <bos> token the language model saw before every note" };
         var attentionWindow = new Option<int?>("--attention-window") { Description = "Ablation 'truncated': attend over only the last N tokens (the authors' code: 2880); the LSTM still reads the whole note" };
@@ -74,7 +75,7 @@ internal static class TrainCommand
         {
             codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate, lmFrom,
             measure, noStatic, noPlanted, laat, inattention, noInattention, stateless, noDiscriminative, fullUnfreeze, noStaticTerm, staticTermInit, staticTermRate,
-            inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticGlobal, noNoteStart, attentionWindow, noRefit, name,
+            inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticGlobal, categorySharing, noNoteStart, attentionWindow, noRefit, name,
         };
         foreach (var positive in new[] { inattentionK, staticTokens, gradientWindow, embedding, hidden, layers, attentionWindow })
         {
@@ -124,6 +125,7 @@ internal static class TrainCommand
                 HiddenSize = parse.GetValue(hidden),
                 Layers = parse.GetValue(layers),
                 StaticPerNote = !parse.GetValue(staticGlobal),
+                CategorySharing = parse.GetValue(categorySharing),
                 NoteStartToken = !parse.GetValue(noNoteStart),
                 AttentionWindow = parse.GetValue(attentionWindow),
                 Refit = !parse.GetValue(noRefit),

@@ -53,15 +53,17 @@ public sealed class ModelArtifact : IDisposable
     public StaticAttention? StaticAttention { get; }
 
     /// <summary>Builds an untrained classifier of the given shape (also used by training).</summary>
-    public static PlantClassifier CreateModel(NetworkConfig network, int vocabularySize, int codes, Training.TrainingOptions training)
+    public static PlantClassifier CreateModel(NetworkConfig network, int vocabularySize, LabelSet labels, Training.TrainingOptions training)
     {
+        int codes = labels.Count;
         var encoder = new AwdLstm(vocabularySize, network.EmbeddingSize, network.HiddenSize, network.Layers);
         RelevanceScorer ranker = network.Ranker == RankerKind.Dot
             ? new DotScorer(vocabularySize, codes, network.EmbeddingSize)
             : new FeedForwardScorer(vocabularySize, codes, network.EmbeddingSize, network.RankerHidden);
         var switches = new DecoderSwitches(training.StaticAttention, training.PlantedAttention, training.Inattention, network.InattentionK,
             training.StaticMassTerm);
-        return new PlantClassifier(encoder, new PlantDecoder(codes, network.EmbeddingSize, ranker, switches), network);
+        var categories = training.CategorySharing ? CodeCategories.Of(labels.Codes) : null;
+        return new PlantClassifier(encoder, new PlantDecoder(codes, network.EmbeddingSize, ranker, switches, categories), network);
     }
 
     /// <summary>Writes a model file.</summary>
@@ -111,7 +113,7 @@ public sealed class ModelArtifact : IDisposable
             throw new InvalidDataException("model file: the label set does not match the one the model was trained with");
         }
 
-        var model = CreateModel(manifest.Network, vocabulary.Count, labels.Count, manifest.Training);
+        var model = CreateModel(manifest.Network, vocabulary.Count, labels, manifest.Training);
         try
         {
             var weights = Open(zip, "weights.bin", ZipParts.Bytes);

@@ -85,7 +85,7 @@ public sealed class DecoderPass : IDisposable
             Tensor newMax, denominator, numerator;
             using (differentiable ? null : no_grad())
             {
-                var scores = h.matmul(decoder.LabelAttention.t());                              // [B, s, L]
+                var scores = h.matmul(decoder.AttentionQueries().t());                          // [B, s, L]
                 bool inPlace = !is_grad_enabled();
                 if (!batch.AllValid(start, (int)length))
                 {
@@ -142,7 +142,7 @@ public sealed class DecoderPass : IDisposable
             total = total + PlantedTerm();
         }
 
-        var logits = (total * decoder.Boost).sum(-1) + decoder.Bias;
+        var logits = (total * decoder.OutputWeights()).sum(-1) + decoder.Bias;
         if (staticMass is not null && decoder.Switches.StaticMassTerm)
         {
             logits = logits + (decoder.StaticScale * staticMass);
@@ -185,7 +185,7 @@ public sealed class DecoderPass : IDisposable
 
             var codeIds = tensor(wanted.Select(c => (long)c).ToArray(), device: batch.Device);
             var perSlot = SlotWeights(row, wanted, codeIds);                                   // [Slots + 1, n] or null
-            var u = decoder.LabelAttention.index_select(0, codeIds);
+            var u = decoder.AttentionQueries().index_select(0, codeIds);
             var max = aMax[row].index_select(0, codeIds);
             var den = aDen[row].index_select(0, codeIds).clamp_min(1e-30);
             var pieces = new List<Tensor>();

@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Ranking;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -16,8 +17,9 @@ public sealed record DecoderSwitches(bool Static, bool Planted, bool Inattention
 
 /// <summary>
 /// The PLANT decoder's parameters (paper eq. 5-8): label attention U, boost weights W, bias b, the pretrained ranker
-/// (planted attention P) and, as our option, a per-code weight on the static evidence mass S^T 1. The streaming computation over the
-/// chunks of a note lives in <see cref="DecoderPass"/>.
+/// (planted attention P) and, as our options, a per-code weight on the static evidence mass S^T 1 and rows of U and W
+/// shared by the codes of one ICD category (<see cref="AttentionQueries"/>). The streaming computation over the chunks
+/// of a note lives in <see cref="DecoderPass"/>.
 /// </summary>
 public sealed class PlantDecoder : nn.Module
 {
@@ -36,14 +38,39 @@ public sealed class PlantDecoder : nn.Module
     [ComponentName(Name = "ranker")]
     private readonly RelevanceScorer ranker;
 
-    /// <summary>Creates the decoder around a (pretrained) ranker.</summary>
-    public PlantDecoder(int codes, int features, RelevanceScorer ranker, DecoderSwitches switches)
+    [ComponentName(Name = "category_attention")]
+    private readonly Parameter? categoryAttention;
+
+    [ComponentName(Name = "category_boost")]
+    private readonly Parameter? categoryBoost;
+
+    /// <summary>Per code its category's row, or the appended zero row for codes in no category; null without sharing.</summary>
+    private readonly long[]? categoryRows;
+    private Tensor? categoryIndex;
+
+    /// <summary>
+    /// Creates the decoder around a (pretrained) ranker. With <paramref name="categories"/> (codes grouped by ICD
+    /// category), each group also has a row of U and of W, starting at zero, that its codes add to their own.
+    /// </summary>
+    public PlantDecoder(int codes, int features, RelevanceScorer ranker, DecoderSwitches switches, CodeCategories? categories = null)
         : base(nameof(PlantDecoder))
     {
         labelAttention = new Parameter(randn(codes, features) * 0.02, requires_grad: true);
         boost = new Parameter(randn(codes, features) * 0.02, requires_grad: true);
         bias = new Parameter(full(codes, -4f), requires_grad: true);
         staticScale = new Parameter(zeros(codes), requires_grad: true);
+        if (categories is not null)
+        {
+            if (categories.GroupOf.Count != codes)
+            {
+                throw new ArgumentException($"categories cover {categories.GroupOf.Count} codes, the decoder has {codes}", nameof(categories));
+            }
+
+            categoryAttention = new Parameter(zeros(categories.Count, features), requires_grad: true);
+            categoryBoost = new Parameter(zeros(categories.Count, features), requires_grad: true);
+            categoryRows = [.. categories.GroupOf.Select(g => g < 0 ? (long)categories.Count : g)];
+        }
+
         this.ranker = ranker;
         Switches = switches;
         RegisterComponents();
@@ -55,11 +82,23 @@ public sealed class PlantDecoder : nn.Module
     /// <summary>Number of codes.</summary>
     public long Codes => bias.shape[0];
 
-    /// <summary>U [codes, features].</summary>
+    /// <summary>U [codes, features], each code's own rows (without its category's share).</summary>
     public Parameter LabelAttention => labelAttention;
 
-    /// <summary>W [codes, features].</summary>
+    /// <summary>W [codes, features], each code's own rows (without its category's share).</summary>
     public Parameter Boost => boost;
+
+    /// <summary>The category rows of U [categories, features], or <c>null</c> without category sharing.</summary>
+    public Parameter? CategoryAttention => categoryAttention;
+
+    /// <summary>The category rows of W [categories, features], or <c>null</c> without category sharing.</summary>
+    public Parameter? CategoryBoost => categoryBoost;
+
+    /// <summary>The attention queries the decoder uses: U, plus each code's category row when sharing is on.</summary>
+    public Tensor AttentionQueries() => categoryAttention is null ? labelAttention : labelAttention + PerCode(categoryAttention);
+
+    /// <summary>The output weights the decoder uses: W, plus each code's category row when sharing is on.</summary>
+    public Tensor OutputWeights() => categoryBoost is null ? boost : boost + PerCode(categoryBoost);
 
     /// <summary>b [codes].</summary>
     public Parameter Bias => bias;
@@ -71,7 +110,8 @@ public sealed class PlantDecoder : nn.Module
     public RelevanceScorer Ranker => ranker;
 
     /// <summary>The decoder's own parameters of eq. 5-8 (without the ranker and the static-mass term), a parameter group.</summary>
-    public IEnumerable<Parameter> HeadParameters() => [labelAttention, boost, bias];
+    public IEnumerable<Parameter> HeadParameters() =>
+        categoryAttention is null ? [labelAttention, boost, bias] : [labelAttention, boost, bias, categoryAttention, categoryBoost!];
 
     /// <summary>The static-mass term's weights, a parameter group with its own rate.</summary>
     public IEnumerable<Parameter> StaticTermParameters() => [staticScale];
@@ -108,6 +148,30 @@ public sealed class PlantDecoder : nn.Module
         {
             staticScale.copy_(tensor(StaticTermWeights(staticMass, termInit)));
         }
+    }
+
+    /// <summary>Category rows [categories, features] spread to the codes [codes, features]; codes in no category get zeros.</summary>
+    private Tensor PerCode(Parameter perCategory)
+    {
+        var device = perCategory.device;
+        if (categoryIndex is null || categoryIndex.device != device)
+        {
+            categoryIndex?.Dispose();
+            categoryIndex = tensor(categoryRows!, device: device).DetachFromDisposeScope();
+        }
+
+        return cat([perCategory, zeros([1, perCategory.shape[1]], device: device)]).index_select(0, categoryIndex);
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            categoryIndex?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>termInit x mass_c / mean mass over codes with mass; all 0 when the term is off or no code has mass.</summary>

@@ -58,10 +58,12 @@ public sealed partial class PlantTrainer
             return ModelArtifact.Write(manifest, data.Vocabulary, data.Labels, finalPriors, shipped);
         }
 
+        // Priors and code counts over every coded note, when validation was split off them: Finalise and Refit share them.
+        var coded = data.Coded.Count > data.Train.Count ? CodedNotesPriors.Compute(data, plan) : null;
         byte[] modelFile;
         if (!Refits(session, data))
         {
-            var (finalPriors, finalCounts) = Finalise(model, data, priors, codeNotes, plan);
+            var (finalPriors, finalCounts) = Finalise(model, data, priors, codeNotes, coded, plan);
             modelFile = Write(model, finalPriors, finalCounts);
         }
         else
@@ -69,12 +71,12 @@ public sealed partial class PlantTrainer
             // The selection pass's model, as a run without refit would ship it, is kept beside the refit one.
             if (checkpoint.Get(TrainingCheckpointParts.SelectionModelFile) is null)
             {
-                var (selectionPriors, selectionCounts) = Finalise(model, data, priors, codeNotes, plan);
+                var (selectionPriors, selectionCounts) = Finalise(model, data, priors, codeNotes, coded, plan);
                 checkpoint.Set(TrainingCheckpointParts.SelectionModelFile, Write(model, selectionPriors, selectionCounts));
                 session.Save();
             }
 
-            using var refit = Refit(session, data, outcome.BestEpoch, yieldAtEpochEnd, cancellationToken);
+            using var refit = Refit(session, data, coded!, outcome.BestEpoch, yieldAtEpochEnd, cancellationToken);
             if (refit.Model is null)
             {
                 return null;
@@ -99,16 +101,16 @@ public sealed partial class PlantTrainer
 
     /// <summary>
     /// The refit pass (<see cref="TrainingOptions.Refit"/>): a classifier created as the selection pass's was (language
-    /// model and ranker from the checkpoint), its decoder initialised from priors, code counts and static mass over every
-    /// coded training note, trained on all of them for the <paramref name="epochs"/> the selection pass kept, with a
-    /// checkpoint after every epoch. Its <see cref="RefitModel.Model"/> is <c>null</c> when it yielded at an epoch end.
+    /// model and ranker from the checkpoint), its decoder initialised from the priors, code counts and static mass over
+    /// every coded training note (<paramref name="coded"/>), trained on all of them for the <paramref name="epochs"/> the
+    /// selection pass kept, with a checkpoint after every epoch. Its <see cref="RefitModel.Model"/> is <c>null</c> when
+    /// it yielded at an epoch end.
     /// </summary>
-    private RefitModel Refit(TrainingSession session, TrainingData data, int epochs, Func<bool>? yieldAtEpochEnd, CancellationToken cancellationToken)
+    private RefitModel Refit(TrainingSession session, TrainingData data, CodedNotesPriors coded, int epochs, Func<bool>? yieldAtEpochEnd,
+        CancellationToken cancellationToken)
     {
         var (plan, checkpoint, report, options) = (session.Plan, session.Checkpoint, session.Report, session.Options);
-        var presence = PresenceCorpus.Build(data.Coded, data.Vocabulary, data.Labels);
-        var priors = PriorComputation.Compute(presence, data.Vocabulary, data.Labels, plan.Priors);
-        int[] counts = [.. Enumerable.Range(0, data.Labels.Count).Select(c => presence.DocumentsOf(c).Length)];
+        var (priors, counts) = (coded.Priors, coded.Counts);
         var staticAttention = options.StaticAttention ? new StaticAttention(priors, plan.Network.StaticTopTokens, options.StaticPerNote) : null;
         manual_seed(options.Seed);
         var model = CreateModel(session, data, out _);
@@ -169,21 +171,29 @@ public sealed partial class PlantTrainer
     /// frequency, static weight from their MI mass. Codes the classifier saw keep the priors it was trained and
     /// validated with, so the stored threshold and metrics describe them. Without the split the training priors stand.
     /// </summary>
-    private static (RelevancePriors Priors, int[] Counts) Finalise(PlantClassifier model, TrainingData data, RelevancePriors priors, int[] trainCounts, TrainingPlan plan)
+    private static (RelevancePriors Priors, int[] Counts) Finalise(PlantClassifier model, TrainingData data, RelevancePriors priors, int[] trainCounts,
+        CodedNotesPriors? coded, TrainingPlan plan)
     {
-        IReadOnlyList<ClinicalNote> coded = data.Coded;
-        if (coded.Count == data.Train.Count)
+        if (coded is null)
         {
             return (priors, trainCounts);
         }
 
-        var presence = PresenceCorpus.Build(coded, data.Vocabulary, data.Labels);
-        var all = PriorComputation.Compute(presence, data.Vocabulary, data.Labels, plan.Priors);
-        int[] counts = [.. Enumerable.Range(0, data.Labels.Count).Select(c => presence.DocumentsOf(c).Length)];
-        var merged = RelevancePriors.Merge(priors, all, code => trainCounts[code] == 0);
+        var merged = RelevancePriors.Merge(priors, coded.Priors, code => trainCounts[code] == 0);
         var mass = new StaticAttention(merged, plan.Network.StaticTopTokens).Mass;
-        model.Decoder.AdoptUnseenCodes(trainCounts, counts, coded.Count, mass, plan.Classifier.StaticTermInit);
-        return (merged, counts);
+        model.Decoder.AdoptUnseenCodes(trainCounts, coded.Counts, data.Coded.Count, mass, plan.Classifier.StaticTermInit);
+        return (merged, coded.Counts);
+    }
+
+    /// <summary>Priors and per-code note counts over every coded training note (validation included).</summary>
+    private sealed record CodedNotesPriors(RelevancePriors Priors, int[] Counts)
+    {
+        public static CodedNotesPriors Compute(TrainingData data, TrainingPlan plan)
+        {
+            var presence = PresenceCorpus.Build(data.Coded, data.Vocabulary, data.Labels);
+            return new CodedNotesPriors(PriorComputation.Compute(presence, data.Vocabulary, data.Labels, plan.Priors),
+                [.. Enumerable.Range(0, data.Labels.Count).Select(c => presence.DocumentsOf(c).Length)]);
+        }
     }
 
     /// <summary>

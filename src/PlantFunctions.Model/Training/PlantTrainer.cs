@@ -82,7 +82,7 @@ public sealed partial class PlantTrainer(Device device, TimeProvider time) : IMo
     /// </summary>
     private PlantClassifier CreateModel(TrainingSession session, TrainingData data, out LanguageModel languageModel)
     {
-        var model = ModelArtifact.CreateModel(session.Plan.Network, data.Vocabulary.Count, data.Labels.Count, session.Options);
+        var model = ModelArtifact.CreateModel(session.Plan.Network, data.Vocabulary.Count, data.Labels, session.Options);
         model.to(device);
         languageModel = new LanguageModel(model.Encoder);
         if (session.Checkpoint.Get(TrainingCheckpointParts.LanguageModel) is { } lmWeights)

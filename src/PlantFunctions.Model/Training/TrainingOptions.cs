@@ -49,6 +49,14 @@ public sealed record TrainingOptions
     public bool StaticPerNote { get; init; } = true;
 
     /// <summary>
+    /// Category sharing, our addition: the codes of one ICD category (<see cref="Labels.CodeCategories"/>: "e11.65" and
+    /// "e11.9" share "e11") add a shared row, learnt from all of them and starting at zero, to their own attention query
+    /// (U) and output weights (W), so a code seen once or twice starts from what its siblings taught. Absent from older
+    /// model files, which were trained without it.
+    /// </summary>
+    public bool CategorySharing { get; init; }
+
+    /// <summary>
     /// Note-start token: the classifier reads &lt;bos&gt; before every note, as the language model saw before every note.
     /// Model files of schema 1 were trained without it and are read with it off.
     /// </summary>

@@ -42,6 +42,50 @@ public sealed class StreamingDecoderTests
     }
 
     [Fact]
+    public void CategorySharing_EqualsADecoderWhoseRowsHoldTheSums_AndEachCategoryRowGetsItsCodesSummedGradient()
+    {
+        manual_seed(13);
+        var notes = new[] { RandomNote(23, 1), RandomNote(9, 2) };
+        var staticAttention = Static(notes);
+        var switches = new DecoderSwitches(true, true, false, InattentionK: 4);
+        // Codes 0, 1 share "a01"; 3, 4, 5 share "c03"; code 2 is alone in "b02".
+        var categories = CodeCategories.Of(["a01.1", "a01.2", "b02", "c03.1", "c03.2", "c03.9"]);
+        using var shared = NewDecoder(switches, categories);
+        using var plain = NewDecoder(switches);
+        using (no_grad())
+        {
+            foreach (var (name, parameter) in plain.named_parameters())
+            {
+                parameter.copy_(shared.get_parameter(name)!);
+            }
+
+            plain.LabelAttention.copy_(shared.AttentionQueries());
+            plain.Boost.copy_(shared.OutputWeights());
+        }
+
+        using var batch = new NoteBatch(notes, staticAttention, CPU);
+        var h = randn(batch.Count, batch.Length, Features);
+
+        var sharedLogits = Streamed(shared, batch, h, chunk: 5);
+        Gradients(shared, sharedLogits);
+        var plainLogits = Streamed(plain, batch, h, chunk: 5);
+        Gradients(plain, plainLogits);
+
+        Assert.True(sharedLogits.allclose(plainLogits, rtol: 1e-5, atol: 1e-6), $"shared {Show(sharedLogits)} vs plain {Show(plainLogits)}");
+        Assert.True(shared.AttentionQueries()[2].equal(shared.LabelAttention[2]).all().item<bool>(), "a code in no category took a category row");
+        Assert.True(shared.LabelAttention.grad!.allclose(plain.LabelAttention.grad!, rtol: 1e-4, atol: 1e-6));
+        Assert.True(shared.Boost.grad!.allclose(plain.Boost.grad!, rtol: 1e-4, atol: 1e-6));
+        foreach (var (group, codes) in new[] { (0, new long[] { 0, 1 }), (1, new long[] { 3, 4, 5 }) })
+        {
+            var members = tensor(codes, dtype: ScalarType.Int64);
+            Assert.True(shared.CategoryAttention!.grad!.select(0, group).allclose(plain.LabelAttention.grad!.index_select(0, members).sum(dim: 0), rtol: 1e-4, atol: 1e-6),
+                $"category {group}'s attention gradient is not its codes' sum");
+            Assert.True(shared.CategoryBoost!.grad!.select(0, group).allclose(plain.Boost.grad!.index_select(0, members).sum(dim: 0), rtol: 1e-4, atol: 1e-6),
+                $"category {group}'s output gradient is not its codes' sum");
+        }
+    }
+
+    [Fact]
     public void AttentionWindow_AttendsExactlyAsOverTheNotesLastTokensAlone()
     {
         manual_seed(17);
@@ -226,9 +270,9 @@ public sealed class StreamingDecoderTests
         return [.. decoder.parameters().Where(p => p.grad is not null).Select(p => p.grad!.clone())];
     }
 
-    private static PlantDecoder NewDecoder(DecoderSwitches switches)
+    private static PlantDecoder NewDecoder(DecoderSwitches switches, CodeCategories? categories = null)
     {
-        var decoder = new PlantDecoder(Codes, Features, new DotScorer(Vocab, Codes, 3), switches);
+        var decoder = new PlantDecoder(Codes, Features, new DotScorer(Vocab, Codes, 3), switches, categories);
         using (no_grad())
         {
             foreach (var p in decoder.parameters())

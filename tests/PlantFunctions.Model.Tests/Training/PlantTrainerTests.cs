@@ -1,4 +1,5 @@
 using PlantFunctions.Model.Artifacts;
+using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Training;
 using static TorchSharp.torch;
 
@@ -7,6 +8,22 @@ namespace PlantFunctions.Model.Tests.Training;
 [Collection(TorchCollection.Name)]
 public sealed class PlantTrainerTests(TinyModelFixture trained) : IClassFixture<TinyModelFixture>
 {
+    [Fact]
+    public void Train_WithCategorySharing_LearnsTheCategoryRowsAndTheModelFileKeepsThem()
+    {
+        var options = TinyTraining.Options with { CategorySharing = true, ClassifierEpochs = 2, Refit = false };
+        var result = new PlantTrainer().Train(TinyTraining.Request(options), new TinyTraining.MemoryCheckpoints(), new TinyModelFixture.SyncProgress(_ => { }));
+
+        using var model = ModelArtifact.Read(new MemoryStream(result.ModelFile));
+        var decoder = model.Model.Decoder;
+        Assert.True(model.Manifest.Training.CategorySharing);
+        // The synthetic codes S00000-S00015 all fall in category "s00": one group, rows that started at zero and moved.
+        Assert.Equal(1, CodeCategories.Of(model.Labels.Codes).Count);
+        Assert.Equal([1L, decoder.LabelAttention.shape[1]], decoder.CategoryAttention!.shape);
+        Assert.True(decoder.CategoryAttention.abs().sum().item<float>() > 0, "the category's attention row never moved from zero");
+        Assert.True(decoder.CategoryBoost!.abs().sum().item<float>() > 0, "the category's output row never moved from zero");
+    }
+
     [Fact]
     public void Train_ReportsEveryPhaseInOrderAndValidationMetrics()
     {
@@ -37,13 +54,7 @@ public sealed class PlantTrainerTests(TinyModelFixture trained) : IClassFixture<
         Assert.NotNull(checkpoints.Stored);
         var resumed = new PlantTrainer().Train(TinyTraining.Request(), checkpoints, new TinyModelFixture.SyncProgress(_ => { }));
 
-        using var expected = ModelArtifact.Read(new MemoryStream(trained.Result.ModelFile));
-        using var actual = ModelArtifact.Read(new MemoryStream(resumed.ModelFile));
-        var expectedWeights = expected.Model.state_dict();
-        foreach (var (name, tensor) in actual.Model.state_dict())
-        {
-            Assert.True(tensor.equal(expectedWeights[name]).all().item<bool>(), $"{name} differs after resuming");
-        }
+        TinyTraining.AssertSameWeights(trained.Result.ModelFile, resumed.ModelFile, "after resuming");
 
         Assert.Equal(trained.Result.Metrics["MAP"], resumed.Metrics["MAP"], 6);
     }
@@ -66,12 +77,6 @@ public sealed class PlantTrainerTests(TinyModelFixture trained) : IClassFixture<
         Assert.ThrowsAny<OperationCanceledException>(() => new PlantTrainer().Train(TinyTraining.Request(options), checkpoints, progress, cancel.Token));
         var resumed = new PlantTrainer().Train(TinyTraining.Request(options), checkpoints, new TinyModelFixture.SyncProgress(_ => { }));
 
-        using var expected = ModelArtifact.Read(new MemoryStream(uninterrupted.ModelFile));
-        using var actual = ModelArtifact.Read(new MemoryStream(resumed.ModelFile));
-        var expectedWeights = expected.Model.state_dict();
-        foreach (var (name, tensor) in actual.Model.state_dict())
-        {
-            Assert.True(tensor.equal(expectedWeights[name]).all().item<bool>(), $"{name} differs after resuming the language model");
-        }
+        TinyTraining.AssertSameWeights(uninterrupted.ModelFile, resumed.ModelFile, "after resuming the language model");
     }
 }

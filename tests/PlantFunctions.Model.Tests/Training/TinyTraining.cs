@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Artifacts;
 using PlantFunctions.Model.Notes;
 using PlantFunctions.Model.Synthetic;
 using PlantFunctions.Model.Training;
@@ -21,6 +22,19 @@ internal static class TinyTraining
         "synthetic", [.. Corpus.Notes(0, 130)], [.. Corpus.Notes(130, 30)], null, null, options ?? Options);
 
     internal static IReadOnlyList<ClinicalNote> Unseen => [.. Corpus.Notes(130, 30)];
+
+    /// <summary>Asserts that two model files hold the same tensors, bit for bit, naming the first that differs.</summary>
+    internal static void AssertSameWeights(byte[] expectedModelFile, byte[] actualModelFile, string after)
+    {
+        using var expected = ModelArtifact.Read(new MemoryStream(expectedModelFile));
+        using var actual = ModelArtifact.Read(new MemoryStream(actualModelFile));
+        var expectedWeights = expected.Model.state_dict();
+        Assert.Equal(expectedWeights.Keys.Order(), actual.Model.state_dict().Keys.Order());
+        foreach (var (name, tensor) in actual.Model.state_dict())
+        {
+            Assert.True(tensor.equal(expectedWeights[name]).all().item<bool>(), $"{name} differs {after}");
+        }
+    }
 
     /// <summary>Checkpoints kept in memory.</summary>
     internal sealed class MemoryCheckpoints : ITrainingCheckpoints
