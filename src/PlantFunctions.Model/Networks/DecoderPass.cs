@@ -38,6 +38,10 @@ public sealed class DecoderPass : IDisposable
     private readonly long codes;
     private readonly long features;
     private readonly List<(Tensor H, int Start)> spans = [];
+
+    /// <summary>The decoder's attention queries for this pass, built once (with category sharing, a sum; else U itself).</summary>
+    private readonly Tensor queries;
+    private readonly bool ownsQueries;
     private Tensor aMax, aDen, aNum;
     private Tensor? slotSums;
     private Tensor? pThreshold, pShift, pTotal;
@@ -50,6 +54,8 @@ public sealed class DecoderPass : IDisposable
         this.features = features;
         rows = batch.Count;
         codes = decoder.Codes;
+        ownsQueries = decoder.CategoryAttention is not null;
+        queries = ownsQueries ? Keep(decoder.AttentionQueries()) : decoder.LabelAttention;
         var device = batch.Device;
         aMax = Keep(full([rows, codes], VeryNegative, device: device));
         aDen = Keep(zeros([rows, codes], device: device));
@@ -85,7 +91,7 @@ public sealed class DecoderPass : IDisposable
             Tensor newMax, denominator, numerator;
             using (differentiable ? null : no_grad())
             {
-                var scores = h.matmul(decoder.AttentionQueries().t());                          // [B, s, L]
+                var scores = h.matmul(queries.t());                                              // [B, s, L]
                 bool inPlace = !is_grad_enabled();
                 if (!batch.AllValid(start, (int)length))
                 {
@@ -185,7 +191,7 @@ public sealed class DecoderPass : IDisposable
 
             var codeIds = tensor(wanted.Select(c => (long)c).ToArray(), device: batch.Device);
             var perSlot = SlotWeights(row, wanted, codeIds);                                   // [Slots + 1, n] or null
-            var u = decoder.AttentionQueries().index_select(0, codeIds);
+            var u = queries.index_select(0, codeIds);
             var max = aMax[row].index_select(0, codeIds);
             var den = aDen[row].index_select(0, codeIds).clamp_min(1e-30);
             var pieces = new List<Tensor>();
@@ -233,6 +239,10 @@ public sealed class DecoderPass : IDisposable
         }
 
         spans.Clear();
+        if (ownsQueries)
+        {
+            queries.Dispose();
+        }
     }
 
     /// <summary>

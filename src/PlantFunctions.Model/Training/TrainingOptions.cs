@@ -8,8 +8,12 @@ public sealed record TrainingOptions
     /// <summary>Size preset: "tiny" (tests), "cpu" (trains in minutes on a laptop CPU), "paper" (400/1152/3 layers).</summary>
     public string Preset { get; init; } = "cpu";
 
-    /// <summary>Language-model fine-tuning epochs (0 skips the LM stage).</summary>
-    public int LanguageModelEpochs { get; init; } = 2;
+    /// <summary>
+    /// Language-model fine-tuning epochs (0 skips the LM stage). 1 by default since 2026-12-02: on CodiEsp a 1-epoch
+    /// language model (its own one-cycle schedule) gave the classifier a higher validation MAP than a 2-epoch one (0.483
+    /// against 0.467), the rule that picks defaults here, and takes half the time.
+    /// </summary>
+    public int LanguageModelEpochs { get; init; } = 1;
 
     /// <summary>Ranker (learning-to-rank) epochs.</summary>
     public int RankerEpochs { get; init; } = 10;

@@ -24,6 +24,7 @@ internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool 
         new("full-unfreeze", ["--full-unfreeze"]),
         new("laat", ["--laat"]),
         new("faithful", ["--no-static-term"]),
+        new("category-sharing", ["--category-sharing"]),
         new("prior", [], Trained: false),
     ];
 
