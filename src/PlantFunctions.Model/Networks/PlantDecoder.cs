@@ -55,9 +55,13 @@ public sealed class PlantDecoder : nn.Module
     public PlantDecoder(int codes, int features, RelevanceScorer ranker, DecoderSwitches switches, CodeCategories? categories = null)
         : base(nameof(PlantDecoder))
     {
-        labelAttention = new Parameter(randn(codes, features) * 0.02, requires_grad: true);
-        boost = new Parameter(randn(codes, features) * 0.02, requires_grad: true);
-        bias = new Parameter(full(codes, -4f), requires_grad: true);
+        // TorchSharp hands an implicit Scalar's native handle to the call without keeping the Scalar alive, so its
+        // finalizer can free it mid-call ("Unknown scalar type" under load, as in DecoderPass.One): held until they return.
+        using var initScale = 0.02.ToScalar();
+        using var biasStart = (-4f).ToScalar();
+        labelAttention = new Parameter(randn(codes, features).mul_(initScale), requires_grad: true);
+        boost = new Parameter(randn(codes, features).mul_(initScale), requires_grad: true);
+        bias = new Parameter(full(codes, biasStart), requires_grad: true);
         staticScale = new Parameter(zeros(codes), requires_grad: true);
         if (categories is not null)
         {
