@@ -24,14 +24,6 @@ public sealed class DecoderPass : IDisposable
     /// <summary>Floats in one token x code (or distinct token x code) map the pass may hold: spans and code blocks are sized by it.</summary>
     public const long MapBudget = 32L << 20;
 
-    /// <summary>
-    /// index_add's alpha, held for the life of the process. TorchSharp passes a Scalar's native handle and nothing keeps
-    /// an implicit temporary (a literal 1) alive during the call: its finalizer can free it while libtorch still reads
-    /// it (seen in training as "INTERNAL ASSERT FAILED at Scalar.h" inside index_add).
-    /// </summary>
-    private static readonly Scalar One = 1.ToScalar();
-
-    private const float VeryNegative = -1e30f;
     private readonly PlantDecoder decoder;
     private readonly NoteBatch batch;
     private readonly long rows;
@@ -57,7 +49,7 @@ public sealed class DecoderPass : IDisposable
         ownsQueries = decoder.CategoryAttention is not null;
         queries = ownsQueries ? Keep(decoder.AttentionQueries()) : decoder.LabelAttention;
         var device = batch.Device;
-        aMax = Keep(full([rows, codes], VeryNegative, device: device));
+        aMax = Keep(full([rows, codes], HeldScalars.VeryNegative, device: device));
         aDen = Keep(zeros([rows, codes], device: device));
         aNum = Keep(zeros([rows, codes, features], device: device));
         if (decoder.Switches.Static || decoder.Switches.Planted)
@@ -96,7 +88,7 @@ public sealed class DecoderPass : IDisposable
                 if (!batch.AllValid(start, (int)length))
                 {
                     var invalid = batch.Valid.narrow(1, start, length).logical_not().unsqueeze(-1); // [B, s, 1]
-                    scores = inPlace ? scores.masked_fill_(invalid, float.NegativeInfinity) : scores.masked_fill(invalid, float.NegativeInfinity);
+                    scores = inPlace ? scores.masked_fill_(invalid, HeldScalars.NegativeInfinity) : scores.masked_fill(invalid, HeldScalars.NegativeInfinity);
                 }
 
                 newMax = maximum(aMax, scores.detach().amax([1]));
@@ -118,7 +110,7 @@ public sealed class DecoderPass : IDisposable
             using (StageTimes.Time("decoder S + P"))
             {
                 var slots = batch.FlatSlots.narrow(1, start, length).reshape(-1);
-                Replace(ref slotSums, slotSums.index_add(0, slots, h.reshape(-1, features), One));
+                Replace(ref slotSums, slotSums.index_add(0, slots, h.reshape(-1, features), HeldScalars.One));
             }
         }
 
@@ -133,14 +125,14 @@ public sealed class DecoderPass : IDisposable
     {
         using var time = StageTimes.Time("decoder S + P");
         using var scope = NewDisposeScope();
-        var total = aNum / aDen.clamp_min(1e-30).unsqueeze(-1);
+        var total = aNum / aDen.clamp_min(HeldScalars.Tiny).unsqueeze(-1);
         Tensor? staticMass = null;
         if (decoder.Switches.Static && batch.StaticSlots((int)codes) is var (slotIndex, codeIndex, weight))
         {
             var source = slotSums!.index_select(0, slotIndex) * weight.unsqueeze(1);
-            total = total + zeros([rows * codes, features], device: batch.Device).index_add(0, codeIndex, source, One).reshape(rows, codes, features);
+            total = total + zeros([rows * codes, features], device: batch.Device).index_add(0, codeIndex, source, HeldScalars.One).reshape(rows, codes, features);
             var occurrences = cat([batch.DistinctCounts, zeros([rows, 1], device: batch.Device)], 1).reshape(-1).index_select(0, slotIndex);
-            staticMass = zeros(rows * codes, device: batch.Device).index_add(0, codeIndex, weight * occurrences, One).reshape(rows, codes);
+            staticMass = zeros(rows * codes, device: batch.Device).index_add(0, codeIndex, weight * occurrences, HeldScalars.One).reshape(rows, codes);
         }
 
         if (decoder.Switches.Planted)
@@ -193,7 +185,7 @@ public sealed class DecoderPass : IDisposable
             var perSlot = SlotWeights(row, wanted, codeIds);                                   // [Slots + 1, n] or null
             var u = queries.index_select(0, codeIds);
             var max = aMax[row].index_select(0, codeIds);
-            var den = aDen[row].index_select(0, codeIds).clamp_min(1e-30);
+            var den = aDen[row].index_select(0, codeIds).clamp_min(HeldScalars.Tiny);
             var pieces = new List<Tensor>();
             foreach (var (h, start) in spans)
             {
@@ -206,7 +198,7 @@ public sealed class DecoderPass : IDisposable
                     weights = weights + perSlot.index_select(0, batch.FlatSlots[row].narrow(0, start, length) - slotBase);
                 }
 
-                pieces.Add(weights.masked_fill(valid.logical_not(), -1f));
+                pieces.Add(weights.masked_fill(valid.logical_not(), HeldScalars.MinusOne));
             }
 
             var all = cat(pieces, 0);                                                          // [T, n]
@@ -271,7 +263,7 @@ public sealed class DecoderPass : IDisposable
             using (StageTimes.Time("S + P: of which P scores"))
             {
                 var raw = decoder.Ranker.forward(batch.DistinctTokens.reshape(-1), codeIds).reshape(rows, slots, width);
-                scores = inPlace ? raw.masked_fill_(absent, float.NegativeInfinity) : raw.masked_fill(absent, float.NegativeInfinity); // [B, V, w]
+                scores = inPlace ? raw.masked_fill_(absent, HeldScalars.NegativeInfinity) : raw.masked_fill(absent, HeldScalars.NegativeInfinity); // [B, V, w]
                 fixedScores = scores.detach();
             }
 
@@ -284,10 +276,10 @@ public sealed class DecoderPass : IDisposable
             // Absent slots score -inf, so they weigh exp(-inf) = 0 whatever the threshold.
             var dropped = fixedScores < threshold.unsqueeze(1);
             var weights = inPlace
-                ? scores.masked_fill_(dropped, float.NegativeInfinity).sub_(shift.unsqueeze(1)).exp_()
-                : exp((scores - shift.unsqueeze(1)).masked_fill(dropped, float.NegativeInfinity));
+                ? scores.masked_fill_(dropped, HeldScalars.NegativeInfinity).sub_(shift.unsqueeze(1)).exp_()
+                : exp((scores - shift.unsqueeze(1)).masked_fill(dropped, HeldScalars.NegativeInfinity));
             var total = counts.unsqueeze(1).bmm(weights).squeeze(1);                           // [B, w]
-            terms.Add(weights.transpose(1, 2).bmm(sums) / total.clamp_min(1e-30).unsqueeze(-1));
+            terms.Add(weights.transpose(1, 2).bmm(sums) / total.clamp_min(HeldScalars.Tiny).unsqueeze(-1));
             thresholds.Add(threshold);
             shifts.Add(shift);
             totals.Add(total.detach());
@@ -309,14 +301,14 @@ public sealed class DecoderPass : IDisposable
         long slots = scores.shape[1], width = scores.shape[2];
         if (!decoder.Switches.Inattention)
         {
-            return (full([rows, width], float.NegativeInfinity, device: batch.Device), scores.amax([1]));
+            return (full([rows, width], HeldScalars.NegativeInfinity, device: batch.Device), scores.amax([1]));
         }
 
         int k = decoder.Switches.InattentionK;
         var (top, picked) = scores.topk((int)Math.Min(k, slots), dim: 1);                     // [B, k', w]
         var reached = counts.unsqueeze(-1).expand(rows, slots, width).gather(1, picked).cumsum(1) >= k;
         var kth = top.gather(1, reached.to(ScalarType.Int32).argmax(1, keepdim: true)).squeeze(1);
-        return (where(reached.any(1), kth, full_like(kth, float.NegativeInfinity)), top.select(1, 0));
+        return (where(reached.any(1), kth, full_like(kth, HeldScalars.NegativeInfinity)), top.select(1, 0));
     }
 
     /// <summary>Row <paramref name="row"/>'s S + P weight of one occurrence of each slot's token for the given codes [Slots + 1, n]; null without S and P.</summary>
@@ -344,8 +336,8 @@ public sealed class DecoderPass : IDisposable
             var scores = decoder.Ranker.forward(batch.DistinctTokens[row], codeIds);           // [V, n]
             var present = (batch.DistinctCounts[row] > 0).unsqueeze(-1);
             var kept = (scores >= pThreshold![row].index_select(0, codeIds)) & present;
-            var weights = exp(scores - pShift![row].index_select(0, codeIds)).masked_fill(kept.logical_not(), 0f)
-                          / pTotal![row].index_select(0, codeIds).clamp_min(1e-30);
+            var weights = exp(scores - pShift![row].index_select(0, codeIds)).masked_fill(kept.logical_not(), HeldScalars.Zero)
+                          / pTotal![row].index_select(0, codeIds).clamp_min(HeldScalars.Tiny);
             weights = cat([weights, zeros([1, wanted.Length], device: batch.Device)], 0);     // the spare slot
             perSlot = perSlot is null ? weights : perSlot + weights;
         }

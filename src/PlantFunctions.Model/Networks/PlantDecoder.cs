@@ -1,5 +1,6 @@
 using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Ranking;
+using PlantFunctions.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -55,13 +56,9 @@ public sealed class PlantDecoder : nn.Module
     public PlantDecoder(int codes, int features, RelevanceScorer ranker, DecoderSwitches switches, CodeCategories? categories = null)
         : base(nameof(PlantDecoder))
     {
-        // TorchSharp hands an implicit Scalar's native handle to the call without keeping the Scalar alive, so its
-        // finalizer can free it mid-call ("Unknown scalar type" under load, as in DecoderPass.One): held until they return.
-        using var initScale = 0.02.ToScalar();
-        using var biasStart = (-4f).ToScalar();
-        labelAttention = new Parameter(randn(codes, features).mul_(initScale), requires_grad: true);
-        boost = new Parameter(randn(codes, features).mul_(initScale), requires_grad: true);
-        bias = new Parameter(full(codes, biasStart), requires_grad: true);
+        labelAttention = new Parameter(randn(codes, features).mul_(HeldScalars.InitialSpread), requires_grad: true);
+        boost = new Parameter(randn(codes, features).mul_(HeldScalars.InitialSpread), requires_grad: true);
+        bias = new Parameter(full(codes, HeldScalars.InitialBias), requires_grad: true);
         staticScale = new Parameter(zeros(codes), requires_grad: true);
         if (categories is not null)
         {
