@@ -19,4 +19,14 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("--no-inattention contradicts --inattention and --inattention-k", train.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(folder, "m.plant.ckpt")));
     }
+
+    [Fact]
+    public async Task FullUnfreeze_WithGradualUnfreeze_FailsNamingBoth()
+    {
+        using var train = PlantCli.Start(folder, null, ["train", "--preset", "tiny", "--full-unfreeze", "--gradual-unfreeze", "--out", "m.plant"]);
+
+        Assert.NotEqual(0, await train.WaitAsync(Timeout));
+        Assert.Contains("--full-unfreeze contradicts --gradual-unfreeze", train.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "m.plant.ckpt")));
+    }
 }

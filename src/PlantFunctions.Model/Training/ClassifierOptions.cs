@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace PlantFunctions.Model.Training;
 
-/// <summary>Classifier training settings: AdamW, discriminative rates, gradual unfreezing, one-cycle schedule, early stopping.</summary>
+/// <summary>Classifier training settings: AdamW, discriminative rates, one-cycle schedule, early stopping.</summary>
 public sealed record ClassifierOptions
 {
     /// <summary>Maximum epochs.</summary>

@@ -10,10 +10,10 @@ namespace PlantFunctions.Model.Training;
 
 /// <summary>
 /// Trains the PLANT classifier: binary cross-entropy, AdamW (betas 0.9/0.99), discriminative learning rates per group,
-/// gradual unfreezing one group per epoch from the top, a one-cycle schedule, truncated BPTT over length-bucketed
-/// batches, validation after every epoch (epoch 0 = the prior-initialised start), early stopping that keeps the best
-/// weights, and a checkpoint after every epoch from which an interrupted run resumes; and the refit pass, which trains
-/// again on more notes for the epochs selection kept.
+/// every group from the first epoch (or the paper's gradual unfreezing, one group per epoch from the top), a one-cycle
+/// schedule, truncated BPTT over length-bucketed batches, validation after every epoch (epoch 0 = the prior-initialised
+/// start), early stopping that keeps the best weights, and a checkpoint after every epoch from which an interrupted run
+/// resumes; and the refit pass, which trains again on more notes for the epochs selection kept.
 /// </summary>
 public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions switches, Device device)
 {
@@ -141,7 +141,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
     }
 
     /// <summary>
-    /// One epoch at its step of the schedule: seeds it, opens the groups gradual unfreezing has reached, and trains.
+    /// One epoch at its step of the schedule: seeds it, opens every group (or those gradual unfreezing has reached), and trains.
     /// </summary>
     private double RunEpoch(Fit fit, IReadOnlyList<EncodedNote> train, StaticAttention? staticAttention, int epoch,
         Action<int, int, double>? stepDone, CancellationToken cancellationToken)

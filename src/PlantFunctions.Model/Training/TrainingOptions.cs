@@ -87,8 +87,13 @@ public sealed record TrainingOptions
     /// <summary>Discriminative (per-group) learning rates (off = one rate for all).</summary>
     public bool DiscriminativeLearningRates { get; init; } = true;
 
-    /// <summary>Gradual unfreezing from the last group backwards (off = everything trains from the start).</summary>
-    public bool GradualUnfreezing { get; init; } = true;
+    /// <summary>
+    /// The paper's gradual unfreezing: the decoder groups train alone in the first epoch and one more encoder group opens
+    /// each epoch, from the last LSTM layer back to the embedding. Off by default (every group trains from the first
+    /// epoch): on CodiEsp, with the same language model, training everything from the start led on validation MAP on
+    /// 3 of 3 seeds (0.486 / 0.452 / 0.469 against 0.483 / 0.446 / 0.462).
+    /// </summary>
+    public bool GradualUnfreezing { get; init; }
 
     /// <summary>
     /// The relevance measure of the priors: the MI gain (default; on CodiEsp it ranks better) or the normalised form the

@@ -21,7 +21,7 @@ internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool 
         new("stateless", ["--stateless"]),
         new("truncated", ["--attention-window", "2880"]),
         new("no-discriminative", ["--no-discriminative"]),
-        new("full-unfreeze", ["--full-unfreeze"]),
+        new("gradual-unfreeze", ["--gradual-unfreeze"]),
         new("laat", ["--laat"]),
         new("faithful", ["--no-static-term"]),
         new("category-sharing", ["--category-sharing"]),
