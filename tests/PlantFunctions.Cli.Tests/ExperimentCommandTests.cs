@@ -115,6 +115,7 @@ public sealed class ExperimentCommandTests : IDisposable
             "plant,3,0.75,0.5,0.5,0.5,0.5,",
             "prior,7,0.0,0.0,0.0,0.0,0.0,0.0",
             "truncated-576,3,0.25,0.5,0.5,0.5,0.5,0.5",
+            "full-unfreeze,3,0.25,0.5,0.5,0.5,0.5,0.5",   // a retired name, as in docs/experiments' earlier grids
         ]);
 
         await File.WriteAllLinesAsync(Path.Combine(folder, "first.csv"), ["variant,seed,MAP,P@5,P@8,P@15,microF1,macroF1", "plant,3,0.125,0.5,0.5,0.5,0.5,0.5"]);
@@ -123,14 +124,14 @@ public sealed class ExperimentCommandTests : IDisposable
             "--seeds", "7", "--variants", "prior", "--earlier", "first.csv", "earlier.csv", "--out", "abl");
 
         var (_, rows) = ReadCsv("abl/ablations.csv");
-        Assert.Equal(["prior 3", "prior 7", "plant 3", "truncated-576 3"], rows.Select(r => $"{r["variant"]} {r["seed"]}"));
+        Assert.Equal(["prior 3", "prior 7", "plant 3", "truncated-576 3", "full-unfreeze 3"], rows.Select(r => $"{r["variant"]} {r["seed"]}"));
         double map = Number(rows[1]["MAP"]);
         Assert.InRange(map, 1e-6, 1.0); // prior seed 7 was run now: the earlier row of 0 is replaced
         Assert.Contains("prior seed 7: this run's metrics replace the earlier row", output, StringComparison.Ordinal);
         Assert.Contains("plant seed 3: the row of earlier.csv replaces the one of first.csv", output, StringComparison.Ordinal);
         Assert.Equal("", rows[2]["macroF1"]);
         var (_, summary) = ReadCsv("abl/ablations-summary.csv");
-        Assert.Equal(["prior", "plant", "truncated-576"], summary.Select(r => r["variant"]));
+        Assert.Equal(["prior", "plant", "truncated-576", "full-unfreeze"], summary.Select(r => r["variant"]));
         Assert.Equal("2", summary[0]["runs"]);
         Assert.Equal((0.5 + map) / 2, Number(summary[0]["MAP"]), 5);
         Assert.Equal(Math.Abs(0.5 - map) / Math.Sqrt(2), Number(summary[0]["MAP sd"]), 5);

@@ -28,6 +28,13 @@ internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool 
         new("prior", [], Trained: false),
     ];
 
+    /// <summary>
+    /// Names that rows of earlier tables carry (docs/experiments/ablations-*.csv) and no longer name a variant of the grid:
+    /// full-unfreeze, the default since 2026-12-03, now trains exactly as plant does. Read and run as before, never in the
+    /// default grid.
+    /// </summary>
+    private static readonly IReadOnlyList<ExperimentVariant> Retired = [new("full-unfreeze", ["--full-unfreeze"])];
+
     /// <summary>The variants a comma-separated list names, in its order; throws naming any unknown one.</summary>
     public static IReadOnlyList<ExperimentVariant> Parse(string list)
     {
@@ -45,10 +52,10 @@ internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool 
         return variants.Count > 0 ? variants : throw new ArgumentException("--variants names no variant");
     }
 
-    /// <summary>The variant <paramref name="name"/> names, or null: one of <see cref="All"/>, or truncated-N for a window of N tokens.</summary>
+    /// <summary>The variant <paramref name="name"/> names, or null: one of <see cref="All"/> (or a retired name), or truncated-N for a window of N tokens.</summary>
     public static ExperimentVariant? Find(string name)
     {
-        if (All.FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } known)
+        if (All.Concat(Retired).FirstOrDefault(v => v.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } known)
         {
             return known;
         }
