@@ -29,4 +29,32 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("--full-unfreeze contradicts --gradual-unfreeze", train.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(folder, "m.plant.ckpt")));
     }
+
+    [Fact]
+    public async Task LmFrom_AFileThatIsNoCheckpoint_FailsNamingTheOptionAndTheFileWithoutAStackTrace()
+    {
+        string notACheckpoint = Path.Combine(folder, "lm.log");
+        await File.WriteAllTextAsync(notACheckpoint, "[LanguageModel] epoch 1/1");
+        using var train = PlantCli.Start(folder, null, ["train", "--preset", "tiny", "--lm-from", notACheckpoint, "--out", "m.plant"]);
+
+        Assert.Equal(1, await train.WaitAsync(Timeout));
+        Assert.Contains($"plant: --lm-from '{notACheckpoint}': training checkpoint is corrupt", train.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", train.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Train_ResumingACheckpointWithOtherOptions_FailsNamingTheCheckpointAndTheOption()
+    {
+        string[] tiny = ["train", "--preset", "tiny", "--lm-epochs", "0", "--ranker-epochs", "1", "--epochs", "1", "--no-refit", "--out", "m.plant"];
+        using (var first = PlantCli.Start(folder, null, tiny))
+        {
+            Assert.True(await first.WaitAsync(Timeout) == 0, first.Output);
+        }
+
+        using var resumed = PlantCli.Start(folder, null, [.. tiny, "--gradual-unfreeze"]);
+
+        Assert.Equal(1, await resumed.WaitAsync(Timeout));
+        Assert.Contains("plant: checkpoint 'm.plant.ckpt': the checkpoint was started with other training options (gradualUnfreezing false there, true now)",
+            resumed.Output, StringComparison.Ordinal);
+    }
 }

@@ -24,8 +24,21 @@ internal static class TrainCommand
         }
 
         return copy.Get(TrainingCheckpointParts.LanguageModel) is null
-            ? throw new InvalidDataException("--lm-from: that checkpoint has no finished language-model epoch")
+            ? throw new CommandInputException("--lm-from: that checkpoint has no finished language-model epoch")
             : copy;
+    }
+
+    /// <summary>The checkpoint at <paramref name="path"/>, or an error naming the option and the file.</summary>
+    private static TrainingCheckpoint ReadCheckpoint(string path, string option)
+    {
+        try
+        {
+            return TrainingCheckpoint.FromBytes(File.ReadAllBytes(path));
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        {
+            throw new CommandInputException($"{option} '{path}': {ex.Message}", ex);
+        }
     }
 
     internal static Command Create()
@@ -143,15 +156,25 @@ internal static class TrainCommand
             var tables = parse.GetValue(descriptions) is { Length: > 0 } files ? files : [SampleData.Icd10CmCategories];
             var request = new TrainingRequest(parse.GetValue(name)!, data, validationNotes, extra, MimicArguments.DescriptionsFor(mimicData, parse.GetValue(descriptions), tables), options);
             string outputPath = parse.GetValue(output)!;
-            var checkpoints = new FileCheckpoints(parse.GetValue(checkpoint) ?? outputPath + ".ckpt");
+            string checkpointPath = parse.GetValue(checkpoint) ?? outputPath + ".ckpt";
+            var checkpoints = new FileCheckpoints(checkpointPath);
             if (parse.GetValue(lmFrom) is { } source && checkpoints.Load() is null)
             {
-                checkpoints.Save(LanguageModelOnly(TrainingCheckpoint.FromBytes(File.ReadAllBytes(source))).ToBytes());
+                checkpoints.Save(LanguageModelOnly(ReadCheckpoint(source, "--lm-from")).ToBytes());
             }
 
             Console.WriteLine($"training on {data.Count:N0} notes ({validationNotes?.Count.ToString() ?? "10% split off for"} validation), {extra?.Count ?? 0:N0} unlabelled notes, preset {options.Preset}");
             var trainer = new PlantTrainer(TorchDevices.Resolve(parse.GetValue(device), ConsoleNotices.Instance), TimeProvider.System);
-            var result = trainer.Train(request, checkpoints, new ConsoleTrainingProgress(), cancellationToken);
+            TrainingResult result;
+            try
+            {
+                result = trainer.Train(request, checkpoints, new ConsoleTrainingProgress(), cancellationToken);
+            }
+            catch (Exception ex) when (ex is TrainingSettingsMismatchException || (ex is InvalidDataException && ex.Message.StartsWith("training checkpoint", StringComparison.Ordinal)))
+            {
+                throw new CommandInputException($"checkpoint '{checkpointPath}': {ex.Message}", ex);
+            }
+
             File.WriteAllBytes(outputPath, result.ModelFile);
             Console.WriteLine();
             Console.WriteLine($"wrote {outputPath} (version {result.Version}); validation: {string.Join(", ", result.Metrics.Where(m => m.Key is "MAP" or "P@5" or "P@8" or "microF1" or "macroF1" or "bestEpoch").Select(m => $"{m.Key} {m.Value:F3}"))}");

@@ -9,6 +9,9 @@ public static class TrainingCheckpointParts
     /// <summary>Stage reached and language-model epoch (written by <see cref="TrainingCheckpoint"/> itself).</summary>
     public const string State = "state.json";
 
+    /// <summary>The training options the run was started with (a resume must ask for the same).</summary>
+    public const string Options = "options.json";
+
     /// <summary>The vocabulary built when the run started.</summary>
     public const string Vocabulary = "vocabulary.json";
 

@@ -21,6 +21,7 @@ internal sealed class TrainingSession
         byte[]? stored = store.Load();
         Resumed = stored is not null;
         Checkpoint = stored is null ? new TrainingCheckpoint() : TrainingCheckpoint.FromBytes(stored);
+        CheckpointSettings.Check(Checkpoint, request.Options);
         secondsBefore = Checkpoint.GetJson<double>(TrainingCheckpointParts.Seconds);
         Report = new ProgressReporter(new SynchronousProgress<TrainingProgress>(p =>
         {
