@@ -7,7 +7,7 @@ namespace PlantFunctions.Contracts.Training;
 /// <param name="LabelSet">Code description table (ICD-10-CM categories CSV or code TAB description TSV) in the training container.</param>
 /// <param name="Preset">Size preset: tiny, cpu or paper. Default cpu.</param>
 /// <param name="Epochs">Epochs per stage.</param>
-/// <param name="Ablations">Ablation switches.</param>
+/// <param name="Ablations">Ablation switches and design options.</param>
 /// <param name="Seed">Seed. Default 42.</param>
 /// <param name="ModelName">Name to register under; <c>Plant:ModelName</c> when absent.</param>
 /// <param name="JobId">Id to use (idempotent); generated when absent.</param>
@@ -16,6 +16,7 @@ namespace PlantFunctions.Contracts.Training;
 /// After the validation split off the training notes has picked the epoch, train again on all of them for that many
 /// epochs and register that model (no effect when <paramref name="ValidationData"/> is given). Default: the trainer's.
 /// </param>
+/// <param name="Settings">Sizes, learning rate and the other settings the preset fixes unless given.</param>
 public sealed record TrainingJobRequest(
     string? TrainingData,
     string? ValidationData = null,
@@ -28,4 +29,5 @@ public sealed record TrainingJobRequest(
     string? ModelName = null,
     string? JobId = null,
     bool? Activate = null,
-    bool? Refit = null);
+    bool? Refit = null,
+    TrainingSettings? Settings = null);

@@ -4,7 +4,6 @@ using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Notes;
 using PlantFunctions.Contracts.Training;
 using PlantFunctions.Pipeline.Storage;
-using ModelTrainingOptions = PlantFunctions.Model.Training.TrainingOptions;
 using ModelTrainingRequest = PlantFunctions.Model.Training.TrainingRequest;
 
 namespace PlantFunctions.Pipeline.Training;
@@ -52,23 +51,7 @@ public sealed class TrainingDataLoader(PlantStorage hub)
         var validation = request.ValidationData is null ? null : await ReadNotesAsync(hub.Training, request.ValidationData, cancellationToken).ConfigureAwait(false);
         var unlabelled = request.UnlabelledData is null ? null : await ReadNotesAsync(hub.Training, request.UnlabelledData, cancellationToken).ConfigureAwait(false);
         var descriptions = request.LabelSet is null ? null : await ReadDescriptionsAsync(request.LabelSet, cancellationToken).ConfigureAwait(false);
-        var defaults = new ModelTrainingOptions();
-        var ablations = request.Ablations ?? new TrainingAblations();
-        var options = new ModelTrainingOptions
-        {
-            Preset = request.Preset ?? defaults.Preset,
-            LanguageModelEpochs = request.Epochs?.LanguageModel ?? defaults.LanguageModelEpochs,
-            RankerEpochs = request.Epochs?.Ranker ?? defaults.RankerEpochs,
-            ClassifierEpochs = request.Epochs?.Classifier ?? defaults.ClassifierEpochs,
-            StaticAttention = ablations.StaticAttention ?? defaults.StaticAttention,
-            PlantedAttention = ablations.PlantedAttention ?? defaults.PlantedAttention,
-            Inattention = ablations.Inattention ?? defaults.Inattention,
-            Stateful = ablations.Stateful ?? defaults.Stateful,
-            DiscriminativeLearningRates = ablations.DiscriminativeLearningRates ?? defaults.DiscriminativeLearningRates,
-            GradualUnfreezing = ablations.GradualUnfreezing ?? defaults.GradualUnfreezing,
-            Seed = request.Seed ?? defaults.Seed,
-            Refit = request.Refit ?? defaults.Refit,
-        };
+        var options = TrainingRequestOptions.ToModel(request);
         return new ModelTrainingRequest(request.ModelName!, train, validation, unlabelled, descriptions, options);
     }
 

@@ -177,6 +177,8 @@ public sealed partial class TrainingStarter(
         var epochs = request.Epochs;
         Check(epochs is null || (epochs.LanguageModel is null or >= 0 and <= 1000 && epochs.Ranker is null or >= 0 and <= 1000 && epochs.Classifier is null or >= 0 and <= 1000),
             "epochs must be between 0 and 1000");
+        reason = TrainingRequestOptions.Problem(request);
+        Check(reason is null, reason);
         string modelName = request.ModelName ?? plant.Value.ModelName;
         Check(NameRules.IsValidModelName(modelName, out reason), reason);
         string jobId = request.JobId ?? $"train-{time.GetUtcNow():yyyyMMdd-HHmmss}-{Guid.NewGuid():N}"[..30];

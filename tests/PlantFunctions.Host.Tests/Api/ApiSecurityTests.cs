@@ -137,6 +137,17 @@ public sealed class ApiSecurityTests(AzuriteFixture azurite)
         Assert.Contains("trainingData", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StartTrainingJob_BadSetting_Returns400NamingIt()
+    {
+        await using var host = await StartHostAsync();
+
+        using var response = await host.Client.PostAsJsonAsync("/api/training-jobs", new { trainingData = "notes/", settings = new { ranker = "lstm" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("settings.ranker 'lstm' is not one of Dot, FeedForward", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("GET", "/api/batches/no-such-batch")]
     [InlineData("POST", "/api/batches/no-such-batch/terminate")]
