@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -197,7 +198,7 @@ public sealed class AwdLstm : nn.Module<Tensor, Tensor>
     private static Tensor Keep(Tensor t) => t.DetachFromDisposeScope();
 
     private static Tensor? Keep(long[] shape, double p, Device device) =>
-        p <= 0 ? null : empty(shape, device: device).bernoulli_(1 - p).div_(1 - p).DetachFromDisposeScope();
+        p <= 0 ? null : empty(shape, device: device).bernoulli_(1 - p).div_(HeldScalars.Of(1 - p)).DetachFromDisposeScope();
 
     private void DisposeMasks()
     {

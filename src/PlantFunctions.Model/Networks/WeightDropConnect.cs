@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -30,7 +31,7 @@ internal sealed class WeightDropConnect(Parameter[] weights) : IDisposable
         for (int i = 0; i < weights.Length; i++)
         {
             raw[i] = weights[i].detach().clone().DetachFromDisposeScope();
-            masks[i] = empty_like(weights[i]).bernoulli_(1 - Probability).div_(1 - Probability).DetachFromDisposeScope();
+            masks[i] = empty_like(weights[i]).bernoulli_(1 - Probability).div_(HeldScalars.Of(1 - Probability)).DetachFromDisposeScope();
             weights[i].copy_(raw[i]! * masks[i]!);
         }
     }

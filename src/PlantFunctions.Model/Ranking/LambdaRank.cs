@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace PlantFunctions.Model.Ranking;
@@ -18,41 +19,42 @@ public static class LambdaRank
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var s = scores.detach();
-        var gains = (pow(2.0, relevance) - 1).masked_fill(mask.logical_not(), 0);
+        var gains = (pow(2.0, relevance) - HeldScalars.Of(1)).masked_fill(mask.logical_not(), HeldScalars.Of(0));
         var discount = Discounts(s, mask, k);
         var idcg = IdealDcg(gains, k).unsqueeze(-1).unsqueeze(-1);                 // [q, 1, 1]
         var more = (relevance.unsqueeze(2) > relevance.unsqueeze(1)) & mask.unsqueeze(2) & mask.unsqueeze(1);
         var delta = (gains.unsqueeze(2) - gains.unsqueeze(1)).abs() * (discount.unsqueeze(2) - discount.unsqueeze(1)).abs();
-        delta = delta / idcg.clamp_min(1e-12);
-        var pairs = -sigma * sigmoid(-sigma * (s.unsqueeze(2) - s.unsqueeze(1))) * delta;
-        pairs = pairs.masked_fill(more.logical_not(), 0);
+        delta = delta / idcg.clamp_min(HeldScalars.Of(1e-12));
+        var minusSigma = HeldScalars.Of(-sigma);
+        var pairs = minusSigma * sigmoid(minusSigma * (s.unsqueeze(2) - s.unsqueeze(1))) * delta;
+        pairs = pairs.masked_fill(more.logical_not(), HeldScalars.Of(0));
         var lambdas = pairs.sum(2) - pairs.sum(1);
-        return lambdas.masked_fill((idcg.squeeze(-1) <= 0).expand_as(lambdas), 0).MoveToOuterDisposeScope();
+        return lambdas.masked_fill((idcg.squeeze(-1) <= HeldScalars.Of(0)).expand_as(lambdas), HeldScalars.Of(0)).MoveToOuterDisposeScope();
     }
 
     /// <summary>A scalar whose gradient with respect to the scores is the given lambdas (averaged over queries).</summary>
-    public static Tensor Surrogate(Tensor scores, Tensor lambdas) => (scores * lambdas.detach()).sum() / scores.shape[0];
+    public static Tensor Surrogate(Tensor scores, Tensor lambdas) => (scores * lambdas.detach()).sum() / HeldScalars.Of(scores.shape[0]);
 
     /// <summary>nDCG@k per query [q] (0 for a query with no relevant candidate).</summary>
     public static Tensor Ndcg(Tensor scores, Tensor relevance, Tensor mask, int k)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var gains = (pow(2.0, relevance) - 1).masked_fill(mask.logical_not(), 0);
+        var gains = (pow(2.0, relevance) - HeldScalars.Of(1)).masked_fill(mask.logical_not(), HeldScalars.Of(0));
         var dcg = (gains * Discounts(scores.detach(), mask, k)).sum(1);
         var idcg = IdealDcg(gains, k);
-        return where(idcg > 0, dcg / idcg.clamp_min(1e-12), zeros_like(idcg)).MoveToOuterDisposeScope();
+        return where(idcg > HeldScalars.Of(0), dcg / idcg.clamp_min(HeldScalars.Of(1e-12)), zeros_like(idcg)).MoveToOuterDisposeScope();
     }
 
     /// <summary>1 / log2(2 + rank) for candidates ranked in the top k by score, else 0 (padding ranks last).</summary>
     private static Tensor Discounts(Tensor scores, Tensor mask, int k)
     {
-        var ordered = scores.masked_fill(mask.logical_not(), double.NegativeInfinity).argsort(1, descending: true);
+        var ordered = scores.masked_fill(mask.logical_not(), HeldScalars.Of(double.NegativeInfinity)).argsort(1, descending: true);
         long candidates = scores.shape[1];
         var positions = arange(candidates, dtype: ScalarType.Float32, device: scores.device).unsqueeze(0).expand_as(scores).contiguous();
         var ranks = zeros_like(scores).scatter_(1, ordered, positions);
-        var discount = 1.0 / log2(ranks + 2.0);
-        return discount.masked_fill((ranks >= k) | mask.logical_not(), 0);
+        var discount = HeldScalars.Of(1.0) / log2(ranks + HeldScalars.Of(2.0));
+        return discount.masked_fill((ranks >= HeldScalars.Of(k)) | mask.logical_not(), HeldScalars.Of(0));
     }
 
     private static Tensor IdealDcg(Tensor gains, int k)
@@ -60,6 +62,6 @@ public static class LambdaRank
         var (sorted, _) = gains.sort(1, descending: true);
         long top = Math.Min(k, gains.shape[1]);
         var positions = arange(top, dtype: ScalarType.Float32, device: gains.device);
-        return (sorted.narrow(1, 0, top) / log2(positions + 2.0)).sum(1);
+        return (sorted.narrow(1, 0, top) / log2(positions + HeldScalars.Of(2.0))).sum(1);
     }
 }

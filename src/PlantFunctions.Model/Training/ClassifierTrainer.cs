@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PlantFunctions.Model.Evaluation;
 using PlantFunctions.Model.Networks;
+using PlantFunctions.Model.Runtime;
 using PlantFunctions.Model.Serialization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -220,7 +221,7 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
             try
             {
                 var logits = model.Logits(batch, run);
-                loss = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.Sum) / members.Length;
+                loss = nn.functional.binary_cross_entropy_with_logits(logits, targets, reduction: nn.Reduction.Sum) / HeldScalars.Of(members.Length);
                 loss.backward();
             }
             finally
