@@ -22,7 +22,7 @@ try
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
 }
 catch (Exception ex) when (ex is CommandInputException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
-    or UnauthorizedAccessException or PlantFunctions.Model.Notes.NoteFormatException)
+    or UnauthorizedAccessException or PlantFunctions.Model.Notes.NoteFormatException or PlantFunctions.Model.Training.CorruptCheckpointException)
 {
     // Bad input, named by the message: no stack trace, which would bury it.
     await Console.Error.WriteLineAsync($"plant: {ex.Message}").ConfigureAwait(false);

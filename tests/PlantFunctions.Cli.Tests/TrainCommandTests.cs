@@ -30,6 +30,20 @@ public sealed class TrainCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(folder, "m.plant.ckpt")));
     }
 
+    [Theory]
+    [InlineData("--preset", "gpu", "--preset 'gpu' is not one of tiny, cpu, paper")]
+    [InlineData("--lr", "NaN", "--lr must be a finite number above 0, not NaN")]
+    [InlineData("--lr", "0", "--lr must be a finite number above 0, not 0")]
+    [InlineData("--static-term-lr-factor", "-1", "--static-term-lr-factor must be a finite number of 0 or more, not -1")]
+    public async Task Train_BadSettingValue_FailsNamingItBeforeTraining(string option, string value, string expected)
+    {
+        using var train = PlantCli.Start(folder, null, ["train", option, value, "--out", "m.plant"]);
+
+        Assert.NotEqual(0, await train.WaitAsync(Timeout));
+        Assert.Contains(expected, train.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "m.plant.ckpt")));
+    }
+
     [Fact]
     public async Task LmFrom_AFileThatIsNoCheckpoint_FailsNamingTheOptionAndTheFileWithoutAStackTrace()
     {
@@ -54,7 +68,7 @@ public sealed class TrainCommandTests : IDisposable
         using var resumed = PlantCli.Start(folder, null, [.. tiny, "--gradual-unfreeze"]);
 
         Assert.Equal(1, await resumed.WaitAsync(Timeout));
-        Assert.Contains("plant: checkpoint 'm.plant.ckpt': the checkpoint was started with other training options (gradualUnfreezing false there, true now)",
+        Assert.Contains("plant: checkpoint 'm.plant.ckpt': the checkpoint was started with other training settings (gradualUnfreezing false there, true now)",
             resumed.Output, StringComparison.Ordinal);
     }
 }

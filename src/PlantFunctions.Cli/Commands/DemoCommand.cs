@@ -141,7 +141,17 @@ internal static class DemoCommand
         var request = new TrainingRequest("codiesp-demo", train, null, null, IcdDescriptions.Load(SampleData.Icd10CmCategories), options);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ModelPath))!);
         var trainer = new PlantTrainer(PlantFunctions.Model.Runtime.TorchDevices.Resolve(settings.Device, ConsoleNotices.Instance), TimeProvider.System);
-        var result = trainer.Train(request, new FileCheckpoints(settings.ModelPath + ".ckpt"), new ConsoleTrainingProgress(), cancellationToken);
+        string checkpoint = settings.ModelPath + ".ckpt";
+        TrainingResult result;
+        try
+        {
+            result = trainer.Train(request, new FileCheckpoints(checkpoint), new ConsoleTrainingProgress(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is TrainingSettingsMismatchException or CorruptCheckpointException)
+        {
+            throw new InvalidOperationException($"'{checkpoint}', left by an interrupted demo: {ex.Message} (delete it to train afresh)", ex);
+        }
+
         File.WriteAllBytes(settings.ModelPath, result.ModelFile);
         File.Delete(settings.ModelPath + ".ckpt");
         Console.WriteLine();

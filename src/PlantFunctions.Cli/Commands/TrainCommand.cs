@@ -102,6 +102,24 @@ internal static class TrainCommand
             });
         }
 
+        preset.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } name && !new[] { "tiny", "cpu", "paper" }.Contains(name, StringComparer.OrdinalIgnoreCase))
+            {
+                result.AddError($"--preset '{name}' is not one of tiny, cpu, paper");
+            }
+        });
+        foreach (var (finite, zeroAllowed) in new[] { (rate, false), (staticTermInit, true), (staticTermRate, true) })
+        {
+            finite.Validators.Add(result =>
+            {
+                if (result.GetValueOrDefault<double?>() is { } value && !(double.IsFinite(value) && (value > 0 || (zeroAllowed && value == 0))))
+                {
+                    result.AddError($"{result.Option.Name} must be a finite number {(zeroAllowed ? "of 0 or more" : "above 0")}, not {value.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                }
+            });
+        }
+
         command.Validators.Add(result =>
         {
             if (result.GetValue(noInattention) && (result.GetValue(inattention) || result.GetValue(inattentionK) is not null))
@@ -160,7 +178,10 @@ internal static class TrainCommand
             var checkpoints = new FileCheckpoints(checkpointPath);
             if (parse.GetValue(lmFrom) is { } source && checkpoints.Load() is null)
             {
-                checkpoints.Save(LanguageModelOnly(ReadCheckpoint(source, "--lm-from")).ToBytes());
+                // The run's settings go in with the language model, so that a resume before the first save is checked too.
+                var seeded = LanguageModelOnly(ReadCheckpoint(source, "--lm-from"));
+                CheckpointSettings.Check(seeded, options);
+                checkpoints.Save(seeded.ToBytes());
             }
 
             Console.WriteLine($"training on {data.Count:N0} notes ({validationNotes?.Count.ToString() ?? "10% split off for"} validation), {extra?.Count ?? 0:N0} unlabelled notes, preset {options.Preset}");
@@ -170,7 +191,7 @@ internal static class TrainCommand
             {
                 result = trainer.Train(request, checkpoints, new ConsoleTrainingProgress(), cancellationToken);
             }
-            catch (Exception ex) when (ex is TrainingSettingsMismatchException || (ex is InvalidDataException && ex.Message.StartsWith("training checkpoint", StringComparison.Ordinal)))
+            catch (Exception ex) when (ex is TrainingSettingsMismatchException or CorruptCheckpointException)
             {
                 throw new CommandInputException($"checkpoint '{checkpointPath}': {ex.Message}", ex);
             }

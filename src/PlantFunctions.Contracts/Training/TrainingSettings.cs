@@ -1,6 +1,9 @@
 namespace PlantFunctions.Contracts.Training;
 
-/// <summary>Settings the preset fixes unless given, as <c>plant train</c>'s options; a setting left out keeps the preset's.</summary>
+/// <summary>
+/// Settings the preset fixes unless given, as <c>plant train</c>'s options; a setting left out keeps the preset's (the
+/// defaults below are the cpu and paper presets'; the tiny preset, for tests, has smaller ones).
+/// </summary>
 /// <param name="RelevanceMeasure">Relevance measure of the priors: "Gain" (the default) or "Normalized".</param>
 /// <param name="LearningRate">Peak learning rate of the classifier's decoder (default 3e-3).</param>
 /// <param name="InattentionK">Tokens per code kept for P; turns inattention on unless the ablations turn it off, which is refused as a contradiction.</param>

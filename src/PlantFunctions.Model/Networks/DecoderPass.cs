@@ -194,7 +194,8 @@ public sealed class DecoderPass : IDisposable
                 var weights = exp(h[row].matmul(u.t()) - max) / den;                            // [s, n]
                 if (perSlot is not null)
                 {
-                    long slotBase = row * (batch.Slots + 1L);
+                    // A value of its own per row and batch: a Scalar held to the end of this block, not cached for the process.
+                    using var slotBase = (row * (batch.Slots + 1L)).ToScalar();
                     weights = weights + perSlot.index_select(0, batch.FlatSlots[row].narrow(0, start, length) - slotBase);
                 }
 
@@ -248,7 +249,7 @@ public sealed class DecoderPass : IDisposable
         long slots = batch.Slots;
         var sums = slotSums!.view(rows, slots + 1, features).narrow(1, 0, slots);               // [B, V, F]
         var counts = batch.DistinctCounts;                                                     // [B, V]
-        var absent = (counts <= 0).unsqueeze(-1);                                              // [B, V, 1]
+        var absent = (counts <= HeldScalars.Of(0)).unsqueeze(-1);                                              // [B, V, 1]
         long block = Math.Max(1, MapBudget / Math.Max(1, rows * slots));
         var terms = new List<Tensor>();
         var thresholds = new List<Tensor>();
@@ -306,7 +307,7 @@ public sealed class DecoderPass : IDisposable
 
         int k = decoder.Switches.InattentionK;
         var (top, picked) = scores.topk((int)Math.Min(k, slots), dim: 1);                     // [B, k', w]
-        var reached = counts.unsqueeze(-1).expand(rows, slots, width).gather(1, picked).cumsum(1) >= k;
+        var reached = counts.unsqueeze(-1).expand(rows, slots, width).gather(1, picked).cumsum(1) >= HeldScalars.Of(k);
         var kth = top.gather(1, reached.to(ScalarType.Int32).argmax(1, keepdim: true)).squeeze(1);
         return (where(reached.any(1), kth, full_like(kth, HeldScalars.NegativeInfinity)), top.select(1, 0));
     }
@@ -334,7 +335,7 @@ public sealed class DecoderPass : IDisposable
         if (decoder.Switches.Planted)
         {
             var scores = decoder.Ranker.forward(batch.DistinctTokens[row], codeIds);           // [V, n]
-            var present = (batch.DistinctCounts[row] > 0).unsqueeze(-1);
+            var present = (batch.DistinctCounts[row] > HeldScalars.Of(0)).unsqueeze(-1);
             var kept = (scores >= pThreshold![row].index_select(0, codeIds)) & present;
             var weights = exp(scores - pShift![row].index_select(0, codeIds)).masked_fill(kept.logical_not(), HeldScalars.Zero)
                           / pTotal![row].index_select(0, codeIds).clamp_min(HeldScalars.Tiny);

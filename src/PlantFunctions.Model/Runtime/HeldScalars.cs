@@ -45,8 +45,9 @@ internal static class HeldScalars
 
     /// <summary>
     /// The Scalar of <paramref name="value"/> (int-typed, as the literal's implicit conversion makes it), created on
-    /// first use and held for the life of the process. For values computed at run time, which take few distinct values
-    /// (batch sizes, dropout rates, sigma): one Scalar per value, never freed.
+    /// first use and held for the life of the process. For values computed at run time that take few distinct values
+    /// (batch sizes, dropout rates, sigma, k): one Scalar per value, never freed; a value that changes with every batch
+    /// gets a Scalar of its own in a <c>using</c> instead.
     /// </summary>
     internal static Scalar Of(int value) => Ints.GetOrAdd(value, static v => v.ToScalar());
 

@@ -87,7 +87,7 @@ public sealed class TrainingCheckpoint
         }
         catch (InvalidDataException ex)
         {
-            throw new InvalidDataException($"training checkpoint is corrupt: {ex.Message}", ex);
+            throw new CorruptCheckpointException(ex.Message, ex);
         }
     }
 

@@ -9,7 +9,7 @@ public static class TrainingCheckpointParts
     /// <summary>Stage reached and language-model epoch (written by <see cref="TrainingCheckpoint"/> itself).</summary>
     public const string State = "state.json";
 
-    /// <summary>The training options the run was started with (a resume must ask for the same).</summary>
+    /// <summary>The training settings the run was started with (a resume must ask for the same; see <see cref="CheckpointSettings"/>).</summary>
     public const string Options = "options.json";
 
     /// <summary>The vocabulary built when the run started.</summary>

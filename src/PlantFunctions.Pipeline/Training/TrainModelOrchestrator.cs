@@ -16,12 +16,20 @@ public sealed class TrainModelOrchestrator : TaskOrchestrator<TrainModelInput, T
     /// <summary>The stages, in order.</summary>
     public static readonly IReadOnlyList<string> Stages = ["LanguageModel", "Priors", "Ranker", "Classifier"];
 
+    /// <summary>
+    /// Whether a failed activity is worth another attempt: not when the job's checkpoint was started with other
+    /// settings (a worker of another version), which fails the same way every time. By the failure's type name, which
+    /// is what the engine keeps of an exception.
+    /// </summary>
+    public static bool Retryable(TaskFailureDetails failure) =>
+        failure?.ErrorType != typeof(PlantFunctions.Model.Training.TrainingSettingsMismatchException).FullName;
+
     /// <inheritdoc />
     public override async Task<TrainingJobOutput> RunAsync(TaskOrchestrationContext context, TrainModelInput input)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(input.MaxAttempts, input.RetryDelay, 2.0));
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(input.MaxAttempts, input.RetryDelay, 2.0) { HandleFailure = Retryable });
         int slices = 0;
         bool resumed = false;
         IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PlantFunctions.Contracts.Training;
 using PlantFunctions.Model.Priors;
 using PlantFunctions.Model.Ranking;
@@ -21,7 +22,7 @@ public static class TrainingRequestOptions
         (string Name, int? Value, int Max)[] counts =
         [
             ("ablations.attentionWindow", ablations.AttentionWindow, 10_000_000),
-            ("settings.inattentionK", settings.InattentionK, 1_000_000),
+            ("settings.inattentionK", settings.InattentionK, 100_000),
             ("settings.staticTopTokens", settings.StaticTopTokens, 1_000),
             ("settings.gradientWindow", settings.GradientWindow, 10_000_000),
             ("settings.embeddingSize", settings.EmbeddingSize, 4_096),
@@ -32,23 +33,23 @@ public static class TrainingRequestOptions
         {
             if (value is < 1 || value > max)
             {
-                return $"{name} must be between 1 and {max:N0}, not {value}";
+                return string.Create(CultureInfo.InvariantCulture, $"{name} must be between 1 and {max:N0}, not {value}");
             }
         }
 
         if (settings.LearningRate is { } rate && !(rate > 0 && rate <= 1))
         {
-            return $"settings.learningRate must be above 0 and at most 1, not {rate}";
+            return string.Create(CultureInfo.InvariantCulture, $"settings.learningRate must be above 0 and at most 1, not {rate}");
         }
 
-        if (settings.StaticTermInit is { } init && !double.IsFinite(init))
+        if (settings.StaticTermInit is { } init && !(init >= 0 && init <= 1e6))
         {
-            return "settings.staticTermInit must be a finite number";
+            return string.Create(CultureInfo.InvariantCulture, $"settings.staticTermInit must be between 0 and 1,000,000, not {init}");
         }
 
         if (settings.StaticTermRateFactor is { } factor && !(double.IsFinite(factor) && factor >= 0))
         {
-            return $"settings.staticTermRateFactor must be 0 or more, not {factor}";
+            return string.Create(CultureInfo.InvariantCulture, $"settings.staticTermRateFactor must be 0 or more, not {factor}");
         }
 
         if (ablations.Inattention == false && settings.InattentionK is not null)

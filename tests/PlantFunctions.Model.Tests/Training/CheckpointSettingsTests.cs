@@ -38,6 +38,36 @@ public sealed class CheckpointSettingsTests
     }
 
     [Fact]
+    public void TrainStage_ResumedWhereOnlyAPresetValueDiffers_ThrowsNamingThePlanSetting()
+    {
+        // What a preset default changed between builds looks like to the check: the options agree, the plan does not.
+        var checkpoints = new TinyTraining.MemoryCheckpoints();
+        trainer.TrainStage(TinyTraining.Request(Started), TrainingPhase.Priors, checkpoints, quiet);
+        int presetHidden = TrainingPlan.For(Started).Network.HiddenSize;
+
+        var error = Assert.Throws<TrainingSettingsMismatchException>(() => trainer.TrainStage(
+            TinyTraining.Request(Started with { HiddenSize = presetHidden + 8 }), TrainingPhase.Classifier, checkpoints, quiet));
+
+        Assert.Equal([$"plan.network.hiddenSize {presetHidden} there, {presetHidden + 8} now"], error.Differences.Select(d => d.ToString()));
+    }
+
+    [Fact]
+    public void TrainStage_ResumedNamingThePresetsOwnValues_Continues()
+    {
+        var checkpoints = new TinyTraining.MemoryCheckpoints();
+        trainer.TrainStage(TinyTraining.Request(Started), TrainingPhase.Priors, checkpoints, quiet);
+        var plan = TrainingPlan.For(Started);
+        var spelledOut = Started with
+        {
+            Preset = "TINY", ClassifierLearningRate = plan.Classifier.LearningRate, HiddenSize = plan.Network.HiddenSize, GradientWindow = plan.Network.GradientWindow,
+        };
+
+        var classifier = trainer.TrainStage(TinyTraining.Request(spelledOut), TrainingPhase.Classifier, checkpoints, quiet);
+
+        Assert.True(classifier.Done);
+    }
+
+    [Fact]
     public void TrainStage_CheckpointWithoutOptions_ResumesAndKeepsTheOptionsItResumedWith()
     {
         // A checkpoint as older builds wrote them (and as --lm-from seeds a run): its parts, but no options.
