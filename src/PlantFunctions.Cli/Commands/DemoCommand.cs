@@ -153,7 +153,7 @@ internal static class DemoCommand
         }
 
         File.WriteAllBytes(settings.ModelPath, result.ModelFile);
-        File.Delete(settings.ModelPath + ".ckpt");
+        File.Delete(checkpoint);
         Console.WriteLine();
         return result.ModelFile;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PlantFunctions.Model.Labels;
+using PlantFunctions.Model.Networks;
 using PlantFunctions.Model.Notes;
 using PlantFunctions.Model.Priors;
 using PlantFunctions.Model.Ranking;
@@ -104,9 +105,9 @@ internal static class TrainCommand
 
         preset.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string>() is { } name && !new[] { "tiny", "cpu", "paper" }.Contains(name, StringComparer.OrdinalIgnoreCase))
+            if (result.GetValueOrDefault<string>() is { } name && !NetworkConfig.PresetNames.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
-                result.AddError($"--preset '{name}' is not one of tiny, cpu, paper");
+                result.AddError($"--preset '{name}' is not one of {string.Join(", ", NetworkConfig.PresetNames)}");
             }
         });
         foreach (var (finite, zeroAllowed) in new[] { (rate, false), (staticTermInit, true), (staticTermRate, true) })

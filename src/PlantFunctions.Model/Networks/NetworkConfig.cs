@@ -88,6 +88,9 @@ public sealed record NetworkConfig
     /// <summary>The paper's encoder (appendix A.7): embedding 400, 3 LSTM layers of 1152.</summary>
     public static NetworkConfig Paper { get; } = new() { Preset = "paper" };
 
+    /// <summary>The presets' names, as <see cref="FromPreset"/> knows them.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["tiny", "cpu", "paper"];
+
     /// <summary>A preset by name ("tiny", "cpu", "paper").</summary>
     public static NetworkConfig FromPreset(string name) => name.ToLowerInvariant() switch
     {

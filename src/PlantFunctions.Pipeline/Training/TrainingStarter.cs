@@ -25,7 +25,7 @@ public sealed partial class TrainingStarter(
     ILogger<TrainingStarter> logger)
 {
     /// <summary>The presets the model layer knows.</summary>
-    public static readonly IReadOnlyList<string> Presets = ["tiny", "cpu", "paper"];
+    public static readonly IReadOnlyList<string> Presets = PlantFunctions.Model.Networks.NetworkConfig.PresetNames;
 
     /// <summary>Validates and starts a job; the same id again returns it without a second run.</summary>
     /// <exception cref="PlantRequestException">Invalid request (400) or an id used by something else (409).</exception>
