@@ -6,8 +6,18 @@ internal static class SampleData
     /// <summary>The bundled CodiEsp sample root.</summary>
     public static string CodiEspRoot => Find(Path.Combine("samples", "codiesp"));
 
-    /// <summary>The bundled ICD-10-CM category table.</summary>
-    public static string Icd10CmCategories => Find(Path.Combine("samples", "icd10cm", "icd10cm-categories-April-1-2026.csv"));
+    /// <summary>
+    /// The bundled ICD-10-CM description tables: every code with its CMS long description (FY2014-FY2019), and the
+    /// descriptions of the X-placeholder codes CodiEsp writes without a 7th character.
+    /// </summary>
+    public static string[] Icd10CmTables =>
+    [
+        Find(Path.Combine("samples", "icd10cm", "icd10cm_codes.tsv.gz")),
+        Find(Path.Combine("samples", "icd10cm", "icd10cm_codiesp_placeholder_aliases.tsv")),
+    ];
+
+    /// <summary>The bundled ICD-9-CM description table (diagnoses and procedures, as MIMIC-III coding work uses it).</summary>
+    public static string Icd9CmTable => Find(Path.Combine("samples", "icd9cm", "ICD9_descriptions.tsv.gz"));
 
     private static string Find(string relative)
     {

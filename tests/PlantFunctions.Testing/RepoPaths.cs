@@ -25,6 +25,16 @@ public static class RepoPaths
     /// <summary>The bundled ICD-10-CM category table.</summary>
     public static string Icd10CmCategories => Path.Combine(Root, "samples", "icd10cm", "icd10cm-categories-April-1-2026.csv");
 
+    /// <summary>The bundled ICD-10-CM code table (gzipped) and CodiEsp's X-placeholder aliases.</summary>
+    public static string[] Icd10CmTables =>
+    [
+        Path.Combine(Root, "samples", "icd10cm", "icd10cm_codes.tsv.gz"),
+        Path.Combine(Root, "samples", "icd10cm", "icd10cm_codiesp_placeholder_aliases.tsv"),
+    ];
+
+    /// <summary>The bundled ICD-9-CM table (gzipped).</summary>
+    public static string Icd9CmTable => Path.Combine(Root, "samples", "icd9cm", "ICD9_descriptions.tsv.gz");
+
     /// <summary>
     /// The shared data folder (<c>../shared/data</c> beside the checkout, or PLANT_SHARED_DATA). Tests that read it are
     /// skipped, with this path in the reason, on a machine without it (everything else runs on the bundled sample).

@@ -138,7 +138,7 @@ internal static class DemoCommand
 
         AnsiConsole.MarkupLine($"model: training a [bold]{settings.Preset}[/] PLANT model on the sample (LM {settings.LanguageModelEpochs} epochs, classifier up to {settings.Epochs}); it is kept in {Markup.Escape(settings.ModelPath)}");
         var options = new TrainingOptions { Preset = settings.Preset, LanguageModelEpochs = settings.LanguageModelEpochs, ClassifierEpochs = settings.Epochs };
-        var request = new TrainingRequest("codiesp-demo", train, null, null, IcdDescriptions.Load(SampleData.Icd10CmCategories), options);
+        var request = new TrainingRequest("codiesp-demo", train, null, null, IcdDescriptions.Load(SampleData.Icd10CmTables), options);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.ModelPath))!);
         var trainer = new PlantTrainer(PlantFunctions.Model.Runtime.TorchDevices.Resolve(settings.Device, ConsoleNotices.Instance), TimeProvider.System);
         string checkpoint = settings.ModelPath + ".ckpt";

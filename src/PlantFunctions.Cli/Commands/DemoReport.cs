@@ -36,7 +36,7 @@ internal static class DemoReport
         foreach (var code in record.Codes!.Take(5))
         {
             string evidence = string.Join(", ", code.Evidence.Take(5).Select(e => $"{e.Text} @{e.Start}"));
-            table.AddRow(Markup.Escape(code.Code), Markup.Escape(code.Description), code.Probability.ToString("F2", CultureInfo.InvariantCulture),
+            table.AddRow(Markup.Escape(code.Code), code.Description is null ? "[grey](no description)[/]" : Markup.Escape(code.Description), code.Probability.ToString("F2", CultureInfo.InvariantCulture),
                 note.Codes!.Contains(code.Code) ? "[green]yes[/]" : "no", Markup.Escape(evidence));
         }
 

@@ -57,7 +57,7 @@ internal sealed class MimicArguments
 
     /// <summary>
     /// Code descriptions for training: the tables given with --descriptions; else MIMIC's own dictionary tables when
-    /// they were found; else the bundled ICD-10-CM categories, except for ICD-9 codes, which they would describe wrongly.
+    /// they were found; else the bundled ICD-10-CM code table, or for ICD-9 codes (MIMIC-III) the bundled ICD-9-CM one.
     /// </summary>
     internal static IcdDescriptions? DescriptionsFor(MimicTraining? mimic, string[]? given, string[] tables)
     {
@@ -71,8 +71,8 @@ internal sealed class MimicArguments
             return mimic.Descriptions ?? IcdDescriptions.Load(tables);
         }
 
-        Console.WriteLine("no ICD-9 descriptions: D_ICD_DIAGNOSES / D_ICD_PROCEDURES were not found next to the code tables; the ranker's code embeddings start without them");
-        return null;
+        Console.WriteLine("D_ICD_DIAGNOSES / D_ICD_PROCEDURES were not found next to the code tables: codes are described by the bundled ICD-9-CM table");
+        return IcdDescriptions.Load(SampleData.Icd9CmTable);
     }
 
     private static MimicSplit SplitNamed(string name) => name.ToLowerInvariant() switch

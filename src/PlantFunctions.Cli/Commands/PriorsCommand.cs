@@ -38,7 +38,7 @@ internal static class PriorsCommand
         {
             var clock = Stopwatch.StartNew();
             var corpus = CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), "train").Where(n => n.Codes is { Count: > 0 }).ToList();
-            var tables = IcdDescriptions.Load(parse.GetValue(descriptions) is { Length: > 0 } files ? files : [SampleData.Icd10CmCategories]);
+            var tables = IcdDescriptions.Load(parse.GetValue(descriptions) is { Length: > 0 } files ? files : SampleData.Icd10CmTables);
             var vocabulary = Vocabulary.Build(corpus.Select(n => n.Text), new VocabularyOptions { MinCount = parse.GetValue(minCount), MaxSize = int.MaxValue });
             var labelSet = LabelSet.FromCodes(corpus.Select(n => n.Codes!), code => tables.Describe(code));
             var presence = PresenceCorpus.Build(corpus, vocabulary, labelSet);

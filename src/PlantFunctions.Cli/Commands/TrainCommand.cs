@@ -49,7 +49,7 @@ internal static class TrainCommand
         var notes = new Option<string?>("--notes") { Description = "Coded notes (.jsonl, .csv, folder) instead of CodiEsp" };
         var validation = new Option<string?>("--validation") { Description = "Coded validation notes (default: 10% of the training notes)" };
         var unlabelled = new Option<string?>("--unlabelled") { Description = "Extra notes for the language model (default: CodiEsp background when present)" };
-        var descriptions = new Option<string[]>("--descriptions") { Description = "ICD description tables (CSV/TSV); default: the bundled ICD-10-CM categories", AllowMultipleArgumentsPerToken = true };
+        var descriptions = new Option<string[]>("--descriptions") { Description = "ICD description tables (TSV code/description or the category CSV, plain or .gz); default: the bundled ICD-10-CM code table and CodiEsp's X-placeholder aliases (ICD-9-CM for MIMIC-III)", AllowMultipleArgumentsPerToken = true };
         var output = new Option<string>("--out") { Description = "Model file to write", DefaultValueFactory = _ => "model.plant" };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file (default: <out>.ckpt); an existing one is resumed" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
@@ -172,7 +172,7 @@ internal static class TrainCommand
             var data = mimicData?.Train ?? CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), "train");
             var validationNotes = parse.GetValue(validation) is { } v ? NoteReader.Read(v).Select(r => r.Note!).ToList() : mimicData?.Validation.ToList();
             var extra = CorpusArguments.Unlabelled(parse.GetValue(unlabelled), parse.GetValue(codiesp));
-            var tables = parse.GetValue(descriptions) is { Length: > 0 } files ? files : [SampleData.Icd10CmCategories];
+            var tables = parse.GetValue(descriptions) is { Length: > 0 } files ? files : SampleData.Icd10CmTables;
             var request = new TrainingRequest(parse.GetValue(name)!, data, validationNotes, extra, MimicArguments.DescriptionsFor(mimicData, parse.GetValue(descriptions), tables), options);
             string outputPath = parse.GetValue(output)!;
             string checkpointPath = parse.GetValue(checkpoint) ?? outputPath + ".ckpt";

@@ -75,7 +75,7 @@ public sealed class PlantCoder : INoteCoder
             var probabilities = predictions[i].Probabilities;
             var chosen = Choose(logits);
             result[i] = new CodedNote(notes[i].Id, [.. chosen.Select(c => new CodePrediction(
-                artifact.Labels.Codes[c], artifact.Labels.Descriptions[c], probabilities[c], Evidence(notes[i], encoded[i], predictions[i], c, evidence)))]);
+                artifact.Labels.Codes[c], artifact.Labels.DescriptionOf(c), probabilities[c], Evidence(notes[i], encoded[i], predictions[i], c, evidence)))]);
         }
 
         return result;

@@ -1,9 +1,14 @@
+using System.IO.Compression;
+using System.Text;
+
 namespace PlantFunctions.Model.Labels;
 
 /// <summary>
-/// Code descriptions from the public ICD tables: ICD-10-CM categories (CSV: code,description,...) and ICD-9-CM
-/// (TSV: code, description). A code without its own entry takes the description of its longest listed prefix, so
-/// "N45.3" is described by category "N45" when only categories are known.
+/// Code descriptions from public ICD tables: the ICD-10-CM code table (TSV: code, description), CodiEsp's X-placeholder
+/// aliases (TSV: code, description, resolved_from), ICD-9-CM (TSV: code, description, no header), the ICD-10-CM
+/// category table (CSV: code, description, ...), each plain or gzipped (<c>.gz</c>). Codes compare case-insensitively.
+/// A code is described only by its own entry: "E11.65" never takes its category's description; a code without an
+/// entry has none (<see cref="Describe"/> returns <c>null</c>), which records and tables show as such.
 /// </summary>
 public sealed class IcdDescriptions
 {
@@ -11,6 +16,9 @@ public sealed class IcdDescriptions
 
     /// <summary>Number of listed codes.</summary>
     public int Count => descriptions.Count;
+
+    /// <summary>Every listed code, as the tables spell it.</summary>
+    public IEnumerable<string> Codes => descriptions.Keys;
 
     /// <summary>Loads any mix of the supported table files.</summary>
     public static IcdDescriptions Load(params IEnumerable<string> files)
@@ -24,53 +32,62 @@ public sealed class IcdDescriptions
         return table;
     }
 
-    /// <summary>Adds the rows of a CSV (ICD-10-CM categories) or TSV (code, description) table.</summary>
+    /// <summary>
+    /// Adds the rows of a table file: <c>.csv</c> (RFC 4180, a header row, code and description in the first two
+    /// columns) or anything else as tab-separated (code, description[, more]); a first row whose code is "code" is a
+    /// header. A <c>.gz</c> file is read through gzip with the format of the name inside. A row without a code or a
+    /// description fails with the file and line.
+    /// </summary>
     public void AddFile(string path)
     {
-        bool tsv = path.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase);
-        using var stream = File.OpenRead(path);
-        if (tsv)
+        bool gzip = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase);
+        string inner = gzip ? path[..^3] : path;
+        using var file = File.OpenRead(path);
+        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        if (inner.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
         {
-            using var reader = new StreamReader(stream);
-            while (reader.ReadLine() is { } line)
+            foreach (var record in Notes.CsvRecordReader.ReadRecords(stream, 1 << 20).Skip(1))
             {
-                int tab = line.IndexOf('\t');
-                if (tab > 0)
+                if (record.Fields.Count >= 2)
                 {
-                    Add(line[..tab], line[(tab + 1)..]);
+                    Add(Encoding.UTF8.GetString(record.Fields[0]), Encoding.UTF8.GetString(record.Fields[1]));
                 }
             }
 
             return;
         }
 
-        var csv = Notes.CsvRecordReader.ReadRecords(stream, 1 << 20).Skip(1);
-        foreach (var record in csv)
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        int lineNumber = 0;
+        while (reader.ReadLine() is { } line)
         {
-            if (record.Fields.Count >= 2)
+            lineNumber++;
+            if (line.Length == 0)
             {
-                Add(System.Text.Encoding.UTF8.GetString(record.Fields[0]), System.Text.Encoding.UTF8.GetString(record.Fields[1]));
+                continue;
             }
+
+            string[] fields = line.Split('\t');
+            if (lineNumber == 1 && fields[0].Trim().Equals("code", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (fields.Length < 2 || fields[0].Trim().Length == 0 || fields[1].Trim().Length == 0)
+            {
+                throw new InvalidDataException($"descriptions table '{path}' line {lineNumber}: expected a code, a tab and a description");
+            }
+
+            Add(fields[0], fields[1]);
         }
     }
 
     /// <summary>Adds or replaces one code's description.</summary>
     public void Add(string code, string description) => descriptions[code.Trim()] = description.Trim();
 
-    /// <summary>The description of a code or of its longest listed prefix; <c>null</c> when none is listed.</summary>
-    public string? Describe(string code)
-    {
-        string key = code.Trim();
-        while (key.Length > 0)
-        {
-            if (descriptions.TryGetValue(key, out string? description))
-            {
-                return description;
-            }
+    /// <summary>Whether the table lists <paramref name="code"/> itself.</summary>
+    public bool Contains(string code) => descriptions.ContainsKey(code.Trim());
 
-            key = key[..^1].TrimEnd('.');
-        }
-
-        return null;
-    }
+    /// <summary>The code's own description; <c>null</c> when the table does not list the code.</summary>
+    public string? Describe(string code) => descriptions.GetValueOrDefault(code.Trim());
 }

@@ -47,6 +47,9 @@ public sealed class LabelSet
     /// <summary>Descriptions in output order ("" where unknown).</summary>
     public IReadOnlyList<string> Descriptions => descriptions;
 
+    /// <summary>A code's description by index, <c>null</c> when it has none.</summary>
+    public string? DescriptionOf(int index) => descriptions[index] is { Length: > 0 } description ? description : null;
+
     /// <summary>SHA-256 (hex) of the codes in order.</summary>
     public string Hash { get; }
 

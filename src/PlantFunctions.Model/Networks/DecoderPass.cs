@@ -274,11 +274,24 @@ public sealed class DecoderPass : IDisposable
             }
 
             using var weightsTime = StageTimes.Time("S + P: of which P weights");
-            // Absent slots score -inf, so they weigh exp(-inf) = 0 whatever the threshold.
-            var dropped = fixedScores < threshold.unsqueeze(1);
-            var weights = inPlace
-                ? scores.masked_fill_(dropped, HeldScalars.NegativeInfinity).sub_(shift.unsqueeze(1)).exp_()
-                : exp((scores - shift.unsqueeze(1)).masked_fill(dropped, HeldScalars.NegativeInfinity));
+            Tensor weights;
+            if (PaperForm)
+            {
+                // The paper's A.5: present tokens at or below the k-th score take 0, so they keep exp(0 - shift); the
+                // shift covers that 0.
+                var zeroed = (fixedScores <= threshold.unsqueeze(1)).logical_and(absent.logical_not());
+                shift = shift.clamp_min(HeldScalars.Zero);
+                weights = exp(scores.masked_fill(zeroed, HeldScalars.Zero) - shift.unsqueeze(1));
+            }
+            else
+            {
+                // Absent slots score -inf, so they weigh exp(-inf) = 0 whatever the threshold.
+                var dropped = fixedScores < threshold.unsqueeze(1);
+                weights = inPlace
+                    ? scores.masked_fill_(dropped, HeldScalars.NegativeInfinity).sub_(shift.unsqueeze(1)).exp_()
+                    : exp((scores - shift.unsqueeze(1)).masked_fill(dropped, HeldScalars.NegativeInfinity));
+            }
+
             var total = counts.unsqueeze(1).bmm(weights).squeeze(1);                           // [B, w]
             terms.Add(weights.transpose(1, 2).bmm(sums) / total.clamp_min(HeldScalars.Tiny).unsqueeze(-1));
             thresholds.Add(threshold);
@@ -312,6 +325,9 @@ public sealed class DecoderPass : IDisposable
         return (where(reached.any(1), kth, full_like(kth, HeldScalars.NegativeInfinity)), top.select(1, 0));
     }
 
+    /// <summary>Whether P's inattention takes the paper's form (<see cref="DecoderSwitches.PaperInattention"/>).</summary>
+    private bool PaperForm => decoder.Switches.Inattention && decoder.Switches.PaperInattention;
+
     /// <summary>Row <paramref name="row"/>'s S + P weight of one occurrence of each slot's token for the given codes [Slots + 1, n]; null without S and P.</summary>
     private Tensor? SlotWeights(int row, int[] wanted, Tensor codeIds)
     {
@@ -336,9 +352,21 @@ public sealed class DecoderPass : IDisposable
         {
             var scores = decoder.Ranker.forward(batch.DistinctTokens[row], codeIds);           // [V, n]
             var present = (batch.DistinctCounts[row] > HeldScalars.Of(0)).unsqueeze(-1);
-            var kept = (scores >= pThreshold![row].index_select(0, codeIds)) & present;
-            var weights = exp(scores - pShift![row].index_select(0, codeIds)).masked_fill(kept.logical_not(), HeldScalars.Zero)
-                          / pTotal![row].index_select(0, codeIds).clamp_min(HeldScalars.Tiny);
+            var threshold = pThreshold![row].index_select(0, codeIds);
+            var shift = pShift![row].index_select(0, codeIds);
+            Tensor weights;
+            if (PaperForm)
+            {
+                var zeroed = (scores <= threshold) & present;
+                weights = exp(scores.masked_fill(zeroed, HeldScalars.Zero) - shift).masked_fill(present.logical_not(), HeldScalars.Zero);
+            }
+            else
+            {
+                var kept = (scores >= threshold) & present;
+                weights = exp(scores - shift).masked_fill(kept.logical_not(), HeldScalars.Zero);
+            }
+
+            weights = weights / pTotal![row].index_select(0, codeIds).clamp_min(HeldScalars.Tiny);
             weights = cat([weights, zeros([1, wanted.Length], device: batch.Device)], 0);     // the spare slot
             perSlot = perSlot is null ? weights : perSlot + weights;
         }

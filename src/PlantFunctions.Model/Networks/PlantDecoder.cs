@@ -14,7 +14,11 @@ namespace PlantFunctions.Model.Networks;
 /// <param name="Inattention">Keep only the top-k ranker scores per code before P's softmax.</param>
 /// <param name="InattentionK">The k of inattention.</param>
 /// <param name="StaticMassTerm">Add our per-code weight on the static evidence mass S^T 1 to the logits (not in eq. 8).</param>
-public sealed record DecoderSwitches(bool Static, bool Planted, bool Inattention, int InattentionK, bool StaticMassTerm = true);
+/// <param name="PaperInattention">
+/// Inattention in the paper's form: scores strictly above the k-th are kept and the others set to 0 (not -inf) before
+/// the softmax; off: ours, the others get -inf and ties with the k-th are kept.
+/// </param>
+public sealed record DecoderSwitches(bool Static, bool Planted, bool Inattention, int InattentionK, bool StaticMassTerm = true, bool PaperInattention = false);
 
 /// <summary>
 /// The PLANT decoder's parameters (paper eq. 5-8): label attention U, boost weights W, bias b, the pretrained ranker
@@ -149,6 +153,29 @@ public sealed class PlantDecoder : nn.Module
         {
             staticScale.copy_(tensor(StaticTermWeights(staticMass, termInit)));
         }
+    }
+
+    /// <summary>
+    /// The planted start of A (<see cref="Training.TrainingOptions.PlantedQueries"/>): each code with MI tokens gets as
+    /// its query U the mix of its strongest tokens' tied embeddings (<see cref="PlantedQueries.Mix"/>), and as its output
+    /// weights W the same direction at the norm a random row starts with; codes without tokens keep their random rows.
+    /// </summary>
+    public void PlantQueries(Tensor embedding, Priors.RelevancePriors priors)
+    {
+        if (priors.Labels != Codes || embedding.shape[1] != labelAttention.shape[1])
+        {
+            throw new ArgumentException($"planting needs priors of the decoder's {Codes} codes and embeddings of its width {labelAttention.shape[1]}");
+        }
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var mix = PlantedQueries.Mix(embedding, priors).to(labelAttention.device);
+        var norms = mix.norm(1, keepdim: true);
+        var planted = norms.gt(HeldScalars.Zero);
+        double randomNorm = HeldScalars.InitialSpreadValue * Math.Sqrt(labelAttention.shape[1]);
+        using var target = randomNorm.ToScalar();
+        labelAttention.copy_(where(planted, mix, labelAttention));
+        boost.copy_(where(planted, mix / norms.clamp_min(HeldScalars.Tiny) * target, boost));
     }
 
     /// <summary>Category rows [categories, features] spread to the codes [codes, features]; codes in no category get zeros.</summary>

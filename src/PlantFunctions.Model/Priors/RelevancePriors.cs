@@ -133,6 +133,32 @@ public sealed class RelevancePriors
             first.VocabularyHash, first.LabelHash, Math.Max(first.Documents, second.Documents));
     }
 
+    /// <summary>
+    /// The priors of a label set that extends <paramref name="trained"/>'s: its codes' rows from <paramref name="trained"/>,
+    /// the added codes' rows (those after them) from <paramref name="extended"/>, which names the extended label set.
+    /// </summary>
+    public static RelevancePriors Extend(RelevancePriors trained, RelevancePriors extended)
+    {
+        if (trained.VocabularyHash != extended.VocabularyHash || extended.Labels < trained.Labels)
+        {
+            throw new ArgumentException("only priors over the same vocabulary and a label set that extends the trained one can extend them", nameof(extended));
+        }
+
+        var offsets = new int[extended.Labels + 1];
+        var tokens = new List<int>(trained.Pairs + extended.Pairs);
+        var values = new List<float>(trained.Pairs + extended.Pairs);
+        for (int code = 0; code < extended.Labels; code++)
+        {
+            var source = code < trained.Labels ? trained : extended;
+            tokens.AddRange(source.TokensOf(code));
+            values.AddRange(source.ValuesOf(code));
+            offsets[code + 1] = tokens.Count;
+        }
+
+        return new RelevancePriors(trained.Measure, trained.VocabularySize, trained.StaticTopTokens, trained.TopTokens, offsets, [.. tokens], [.. values],
+            trained.VocabularyHash, extended.LabelHash, trained.Documents);
+    }
+
     /// <summary>Writes the priors in a compact binary form with a header that names the vocabulary and labels.</summary>
     public void Save(Stream stream)
     {

@@ -38,7 +38,10 @@ internal static class HeldScalars
     internal static readonly Scalar Tiny = 1e-30.ToScalar();
 
     /// <summary>0.02: the spread of the decoder's initial weights.</summary>
-    internal static readonly Scalar InitialSpread = 0.02.ToScalar();
+    internal static readonly Scalar InitialSpread = InitialSpreadValue.ToScalar();
+
+    /// <summary>The spread of a random start as a number.</summary>
+    internal const double InitialSpreadValue = 0.02;
 
     /// <summary>-4 (float): the decoder's initial bias (a probability of about 0.018 before training).</summary>
     internal static readonly Scalar InitialBias = (-4f).ToScalar();

@@ -1,4 +1,5 @@
 using PlantFunctions.Model.Artifacts;
+using PlantFunctions.Model.LabelSpaces;
 using PlantFunctions.Model.Networks;
 using PlantFunctions.Model.Notes;
 using PlantFunctions.Model.Priors;
@@ -26,6 +27,10 @@ public sealed partial class PlantTrainer
         if (resume is null)
         {
             model.Decoder.Initialise(codeNotes, data.Train.Count, staticAttention?.Mass, plan.Classifier.StaticTermInit);
+            if (options.PlantedQueries)
+            {
+                model.Decoder.PlantQueries(model.Encoder.Embedding.weight!, priors);
+            }
         }
 
         checkpoint.Phase = TrainingPhase.Classifier;
@@ -48,15 +53,32 @@ public sealed partial class PlantTrainer
 
         var metrics = new Dictionary<string, double>(outcome.Validation) { ["bestEpoch"] = outcome.BestEpoch };
         string version = session.Request.Version ?? $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{data.Labels.Hash[..6]}{data.Vocabulary.Hash[..6]}";
+        var extra = new LabelSpace(options.LabelSpace).ExtraCodes(data.Labels, session.Request.Descriptions);
         byte[] Write(PlantClassifier shipped, RelevancePriors finalPriors, int[] finalCounts)
         {
             metrics["trainingSeconds"] = session.Seconds;
-            var manifest = new ModelManifest(ModelManifest.CurrentSchema, "plant", session.Request.ModelName, version, time.GetUtcNow(), plan.Network,
-                options, data.Vocabulary.Hash, data.Labels.Hash, (float)(1 / (1 + Math.Exp(-outcome.Thresholds.Global))), metrics, finalCounts,
-                outcome.Thresholds.Global, PerCodeThresholds(outcome.Thresholds, codeNotes));
+            var perCode = PerCodeThresholds(outcome.Thresholds, codeNotes);
             shipped.to(CPU);
-            return ModelArtifact.Write(manifest, data.Vocabulary, data.Labels, finalPriors, shipped);
+            if (extra.Count == 0)
+            {
+                return ModelArtifact.Write(Manifest(data.Labels, finalCounts, perCode), data.Vocabulary, data.Labels, finalPriors, shipped);
+            }
+
+            // Codes beyond the training codes join the shipped model as described on LabelSpaceExtender; they take the global threshold.
+            var grown = LabelSpaceExtender.Extend(shipped, options, data.Vocabulary, data.Labels, finalPriors, finalCounts, data.Coded, extra, plan.Priors,
+                options.UnseenCodeOffset ?? TrainingOptions.DefaultUnseenCodeOffset);
+            using (grown.Model)
+            {
+                metrics["labelSpaceCodes"] = grown.Labels.Count;
+                var grownThresholds = perCode is null ? null : perCode.Concat(Enumerable.Repeat(outcome.Thresholds.Global, extra.Count)).ToArray();
+                return ModelArtifact.Write(Manifest(grown.Labels, grown.Frequencies, grownThresholds), data.Vocabulary, grown.Labels, grown.Priors, grown.Model);
+            }
         }
+
+        ModelManifest Manifest(Labels.LabelSet labels, int[] counts, float[]? perCode) =>
+            new(ModelManifest.CurrentSchema, "plant", session.Request.ModelName, version, time.GetUtcNow(), plan.Network,
+                options, data.Vocabulary.Hash, labels.Hash, (float)(1 / (1 + Math.Exp(-outcome.Thresholds.Global))), metrics, counts,
+                outcome.Thresholds.Global, perCode);
 
         // Priors and code counts over every coded note, when validation was split off them: Finalise and Refit share them.
         var coded = data.Coded.Count > data.Train.Count ? CodedNotesPriors.Compute(data, plan) : null;
@@ -120,6 +142,10 @@ public sealed partial class PlantTrainer
             if (resume is null)
             {
                 model.Decoder.Initialise(counts, data.Coded.Count, staticAttention?.Mass, plan.Classifier.StaticTermInit);
+                if (options.PlantedQueries)
+                {
+                    model.Decoder.PlantQueries(model.Encoder.Embedding.weight!, priors);
+                }
             }
 
             report.Phase(TrainingPhase.Classifier, resume?.Epoch ?? 0, epochs);
@@ -191,7 +217,7 @@ public sealed partial class PlantTrainer
         public static CodedNotesPriors Compute(TrainingData data, TrainingPlan plan)
         {
             var presence = PresenceCorpus.Build(data.Coded, data.Vocabulary, data.Labels);
-            return new CodedNotesPriors(PriorComputation.Compute(presence, data.Vocabulary, data.Labels, plan.Priors),
+            return new CodedNotesPriors(PriorComputation.Compute(presence, data.Vocabulary, data.Labels, plan.Priors, data.Families()),
                 [.. Enumerable.Range(0, data.Labels.Count).Select(c => presence.DocumentsOf(c).Length)]);
         }
     }

@@ -40,7 +40,7 @@ public sealed partial class PlantTrainer
     {
         session.Checkpoint.Phase = TrainingPhase.Priors;
         session.Report.Phase(TrainingPhase.Priors);
-        var priors = PriorComputation.Compute(data.Presence(), data.Vocabulary, data.Labels, session.Plan.Priors);
+        var priors = PriorComputation.Compute(data.Presence(), data.Vocabulary, data.Labels, session.Plan.Priors, data.Families());
         session.Checkpoint.Set(TrainingCheckpointParts.Priors, priors.Save);
         session.Save();
         return true;

@@ -40,6 +40,9 @@ internal sealed record TrainingData(
     /// <summary>Which codes and tokens occur in which training notes (the priors' and the ranker's input).</summary>
     internal PresenceCorpus Presence() => PresenceCorpus.Build(Train, Vocabulary, Labels);
 
+    /// <summary>The codes' ICD families and description tokens, what rare codes borrow from (<see cref="PriorComputation"/>).</summary>
+    internal CodeFamilies Families() => CodeFamilies.Build(Labels, Vocabulary);
+
     /// <summary>Notes as token and label ids.</summary>
     internal List<EncodedNote> Encode(IEnumerable<ClinicalNote> notes, bool noteStart) => [.. notes.Select(n => EncodedNote.From(n, Vocabulary, Labels, noteStart))];
 

@@ -81,6 +81,53 @@ public sealed record TrainingOptions
     /// </summary>
     public bool Refit { get; init; } = true;
 
+    /// <summary>
+    /// Which codes the model ranks (<see cref="LabelSpaces.LabelSpace"/>): "train" (the training codes), "categories"
+    /// (also every code of the descriptions table in a category of the training codes), "categories-no-7th" (the same
+    /// without 7-character codes) or a file of codes. Codes no training note carries are added after training, scored
+    /// from their descriptions and ICD families (<see cref="LabelSpaces.LabelSpaceExtender"/>); the training codes keep
+    /// what they learnt.
+    /// </summary>
+    public string LabelSpace { get; init; } = LabelSpaces.LabelSpace.Train;
+
+    /// <summary>
+    /// The bias of a code added by <see cref="LabelSpace"/>, in logits, relative to the mean bias of the trained codes
+    /// seen least often; <c>null</c> = <see cref="DefaultUnseenCodeOffset"/>.
+    /// </summary>
+    public double? UnseenCodeOffset { get; init; }
+
+    /// <summary>The default of <see cref="UnseenCodeOffset"/>.</summary>
+    public const double DefaultUnseenCodeOffset = -1.0;
+
+    /// <summary>
+    /// Rare codes borrow from their family: every code's MI tokens also count its ICD category's other notes (as
+    /// fractional notes, shrinking with the code's own count) and its description (one pseudo-note); see
+    /// <see cref="Priors.PriorComputation"/>. Off: only codes without notes borrow.
+    /// </summary>
+    public bool BorrowForSeenCodes { get; init; }
+
+    /// <summary>Borrowing's weight of a family note; <c>null</c> = <see cref="Priors.PriorOptions.FamilyWeight"/>'s default.</summary>
+    public double? FamilyWeight { get; init; }
+
+    /// <summary>Borrowing's weight of the description pseudo-note; <c>null</c> = <see cref="Priors.PriorOptions.DescriptionWeight"/>'s default.</summary>
+    public double? DescriptionWeight { get; init; }
+
+    /// <summary>Borrowing's half-count k; <c>null</c> = <see cref="Priors.PriorOptions.BorrowHalfCount"/>'s default.</summary>
+    public double? BorrowHalfCount { get; init; }
+
+    /// <summary>
+    /// A planted start for learned attention A: each code's attention query U (and output weights W) starts as the
+    /// MI-weighted mean tied embedding of its strongest MI tokens instead of at random, so A first attends where the
+    /// language model expects the code's words.
+    /// </summary>
+    public bool PlantedQueries { get; init; }
+
+    /// <summary>
+    /// Inattention in the paper's form (A.5): P keeps the scores strictly above the k-th and sets the others to 0 before
+    /// the softmax (so they keep a weight of exp(0)); off = ours: the others get -inf (weight 0) and ties with the k-th are kept.
+    /// </summary>
+    public bool PaperInattention { get; init; }
+
     /// <summary>Carry the LSTM state across chunks (off = each chunk starts from zero state).</summary>
     public bool Stateful { get; init; } = true;
 

@@ -34,11 +34,20 @@ public sealed record TrainingPlan(
             Layers = options.Layers ?? preset.Layers,
         };
         var classifier = new ClassifierOptions();
+        var priors = new PriorOptions();
         return new TrainingPlan(
             network,
             new Text.VocabularyOptions { MinCount = 2, MaxSize = 60_000 },
             new LanguageModelOptions { Epochs = options.LanguageModelEpochs, Seed = options.Seed },
-            new PriorOptions { StaticTopTokens = network.StaticTopTokens, Measure = options.RelevanceMeasure },
+            priors with
+            {
+                StaticTopTokens = network.StaticTopTokens,
+                Measure = options.RelevanceMeasure,
+                BorrowForSeenCodes = options.BorrowForSeenCodes,
+                FamilyWeight = options.FamilyWeight ?? priors.FamilyWeight,
+                DescriptionWeight = options.DescriptionWeight ?? priors.DescriptionWeight,
+                BorrowHalfCount = options.BorrowHalfCount ?? priors.BorrowHalfCount,
+            },
             new RankerOptions { Epochs = options.RankerEpochs, Dimension = network.EmbeddingSize, Hidden = network.RankerHidden, Kind = network.Ranker, Seed = options.Seed },
             classifier with
             {

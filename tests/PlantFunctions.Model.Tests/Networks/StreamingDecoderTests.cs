@@ -19,12 +19,15 @@ public sealed class StreamingDecoderTests
     [InlineData(true, false, false)]
     [InlineData(false, true, true)]
     [InlineData(true, true, true, false)]
-    public void Logits_StreamedOverChunks_EqualFullSequenceAttention_ValuesAndGradients(bool useStatic, bool planted, bool inattention, bool staticTerm = true)
+    [InlineData(true, true, true, true, true)]
+    [InlineData(false, true, true, true, true)]
+    public void Logits_StreamedOverChunks_EqualFullSequenceAttention_ValuesAndGradients(bool useStatic, bool planted, bool inattention, bool staticTerm = true,
+        bool paperInattention = false)
     {
         manual_seed(21);
         var notes = new[] { RandomNote(23, 1), RandomNote(17, 2), RandomNote(3, 3) };
         var staticAttention = Static(notes);
-        using var decoder = NewDecoder(new DecoderSwitches(useStatic, planted, inattention, InattentionK: 4, staticTerm));
+        using var decoder = NewDecoder(new DecoderSwitches(useStatic, planted, inattention, InattentionK: 4, staticTerm, paperInattention));
         using var batch = new NoteBatch(notes, useStatic ? staticAttention : null, CPU);
         var h = randn(batch.Count, batch.Length, Features);
 
@@ -134,13 +137,15 @@ public sealed class StreamingDecoderTests
         Assert.Equal(wholeEvidence![1][2].Positions, evidence[1][2].Positions);
     }
 
-    [Fact]
-    public void Evidence_ForTheCodesAsked_IsTheTopOfTheFullAttentionMaps()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Evidence_ForTheCodesAsked_IsTheTopOfTheFullAttentionMaps(bool paperInattention)
     {
         manual_seed(9);
         var notes = new[] { RandomNote(29, 4), RandomNote(12, 5) };
         var staticAttention = Static(notes);
-        using var decoder = NewDecoder(new DecoderSwitches(true, true, true, InattentionK: 4));
+        using var decoder = NewDecoder(new DecoderSwitches(true, true, true, InattentionK: 4, PaperInattention: paperInattention));
         using var batch = new NoteBatch(notes, staticAttention, CPU);
         var h = randn(batch.Count, batch.Length, Features);
         using var noGrad = no_grad();
@@ -232,7 +237,9 @@ public sealed class StreamingDecoderTests
             {
                 int k = d.Switches.InattentionK;
                 var threshold = r.detach().topk(k, dim: 1).Item1.select(1, k - 1).unsqueeze(1);   // k-th largest over the whole note
-                r = r.masked_fill((r.detach() < threshold) | invalid, float.NegativeInfinity);
+                r = d.Switches.PaperInattention
+                    ? r.masked_fill((r.detach() <= threshold) & invalid.logical_not(), 0f)       // A.5: the rest set to 0, ties dropped
+                    : r.masked_fill((r.detach() < threshold) | invalid, float.NegativeInfinity);
             }
 
             total = total + softmax(r, 1).transpose(1, 2).bmm(h);
@@ -259,7 +266,9 @@ public sealed class StreamingDecoderTests
         int k = d.Switches.InattentionK;
         var r = d.Ranker.ScoreAllCodes(batch.Tokens.reshape(-1)).reshape(batch.Count, batch.Length, Codes).masked_fill(invalid, float.NegativeInfinity);
         var threshold = r.topk(k, dim: 1).Item1.select(1, k - 1).unsqueeze(1);
-        var p = softmax(r.masked_fill((r < threshold) | invalid, float.NegativeInfinity), 1);
+        var p = softmax(d.Switches.PaperInattention
+            ? r.masked_fill((r <= threshold) & invalid.logical_not(), 0f)
+            : r.masked_fill((r < threshold) | invalid, float.NegativeInfinity), 1);
         return maps + s + p;
     }
 

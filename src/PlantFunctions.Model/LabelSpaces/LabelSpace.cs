@@ -1,0 +1,100 @@
+using PlantFunctions.Model.Labels;
+
+namespace PlantFunctions.Model.LabelSpaces;
+
+/// <summary>
+/// Which codes a model ranks: the codes of its training notes, or more. <c>train</c>: those alone. <c>categories</c>:
+/// also every code of the descriptions table whose ICD category (<see cref="CodeCategories.CategoryOf"/>) some training
+/// code has. <c>categories-no-7th</c>: the same without codes of seven characters (ICD-10-CM's 7th-character
+/// extensions, thousands per injury category, which CodiEsp never uses: it writes X-placeholder codes instead). Any
+/// other value is a file with one code per line (a first field before a tab or comma; '#' starts a comment). Codes the
+/// training notes do not carry are scored from their descriptions and families (<see cref="LabelSpaceExtender"/>).
+/// </summary>
+public sealed record LabelSpace(string Name)
+{
+    /// <summary>The training codes only (the default).</summary>
+    public const string Train = "train";
+
+    /// <summary>Every table code in a category of the training codes.</summary>
+    public const string Categories = "categories";
+
+    /// <summary>As <see cref="Categories"/>, without 7-character codes.</summary>
+    public const string CategoriesNo7th = "categories-no-7th";
+
+    /// <summary>Whether the space adds nothing to the training codes.</summary>
+    public bool IsTrain => Name.Equals(Train, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether the space is a file of codes.</summary>
+    public bool IsFile => !IsTrain && !Name.Equals(Categories, StringComparison.OrdinalIgnoreCase) && !Name.Equals(CategoriesNo7th, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The codes the space adds to <paramref name="trained"/>, with their own descriptions (<c>null</c> without an entry),
+    /// in table order (or file order), none twice and none already trained (compared case-insensitively). Added codes are
+    /// written in the training codes' case: CodiEsp's lower-case "e11.65" gains "e11.649", not "E11.649".
+    /// </summary>
+    public IReadOnlyList<(string Code, string? Description)> ExtraCodes(LabelSet trained, IcdDescriptions? table)
+    {
+        if (IsTrain)
+        {
+            return [];
+        }
+
+        var known = new HashSet<string>(trained.Codes, StringComparer.OrdinalIgnoreCase);
+        bool lower = trained.Codes.All(c => !c.Any(char.IsUpper));
+        IEnumerable<string> candidates;
+        if (IsFile)
+        {
+            candidates = ReadCodeFile(Name);
+        }
+        else
+        {
+            if (table is null || table.Count == 0)
+            {
+                throw new ArgumentException($"label space '{Name}' needs a descriptions table: its codes come from the table");
+            }
+
+            var categories = new HashSet<string>(trained.Codes.Select(CodeCategories.CategoryOf), StringComparer.OrdinalIgnoreCase);
+            bool no7th = Name.Equals(CategoriesNo7th, StringComparison.OrdinalIgnoreCase);
+            candidates = table.Codes.Where(c => categories.Contains(CodeCategories.CategoryOf(c)) && !(no7th && c.Replace(".", "", StringComparison.Ordinal).Length >= 7));
+        }
+
+        var extra = new List<(string, string?)>();
+        foreach (string candidate in candidates)
+        {
+            string code = lower ? candidate.ToLowerInvariant() : candidate;
+            if (known.Add(code))
+            {
+                extra.Add((code, table?.Describe(code)));
+            }
+        }
+
+        return extra;
+    }
+
+    private static IEnumerable<string> ReadCodeFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"label space '{path}' is not '{Train}', '{Categories}' or '{CategoriesNo7th}', and no such code file exists", path);
+        }
+
+        int lineNumber = 0;
+        foreach (string line in File.ReadLines(path))
+        {
+            lineNumber++;
+            string content = line.Split('#')[0];
+            string code = content.Split('\t', ',')[0].Trim();
+            if (code.Length == 0 || (lineNumber == 1 && code.Equals("code", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            if (code.Any(char.IsWhiteSpace))
+            {
+                throw new InvalidDataException($"label space file '{path}' line {lineNumber}: '{code}' is not a code (it holds white space)");
+            }
+
+            yield return code;
+        }
+    }
+}
