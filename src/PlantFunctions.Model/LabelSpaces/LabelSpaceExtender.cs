@@ -91,6 +91,32 @@ public static class LabelSpaceExtender
         return new ExtendedModel(extended, extendedPriors, grown, [.. frequencies, .. new int[extra.Count]]);
     }
 
+    /// <summary>Grows a loaded model file's model by <paramref name="extra"/>, with the priors settings it was trained with.</summary>
+    public static ExtendedModel Extend(ModelArtifact artifact, IReadOnlyList<ClinicalNote> trainingNotes, IReadOnlyList<(string Code, string? Description)> extra,
+        double unseenOffset) =>
+        Extend(artifact.Model, artifact.Manifest.Training, artifact.Vocabulary, artifact.Labels, artifact.Priors, [.. artifact.Manifest.LabelFrequencies],
+            trainingNotes, extra, TrainingPlan.For(artifact.Manifest.Training).Priors, unseenOffset);
+
+    /// <summary>
+    /// The model file of <paramref name="grown"/>, grown from <paramref name="artifact"/> with <paramref name="labelSpace"/>
+    /// and <paramref name="unseenOffset"/>: the manifest names the new label set; added codes take the global threshold.
+    /// </summary>
+    public static byte[] Write(ModelArtifact artifact, ExtendedModel grown, string labelSpace, double unseenOffset)
+    {
+        var manifest = artifact.Manifest;
+        int added = grown.Labels.Count - artifact.Labels.Count;
+        var global = manifest.LogitThresholds().Global;
+        var grownManifest = manifest with
+        {
+            LabelHash = grown.Labels.Hash,
+            LabelFrequencies = grown.Frequencies,
+            PerCodeLogitThresholds = manifest.PerCodeLogitThresholds is { } perCode ? [.. perCode, .. Enumerable.Repeat(global, added)] : null,
+            Training = manifest.Training with { LabelSpace = labelSpace, UnseenCodeOffset = unseenOffset },
+            Metrics = new Dictionary<string, double>(manifest.Metrics) { ["labelSpaceCodes"] = grown.Labels.Count },
+        };
+        return ModelArtifact.Write(grownManifest, artifact.Vocabulary, grown.Labels, grown.Priors, grown.Model);
+    }
+
     /// <summary>
     /// The features [codes, 3 x dimension + 1] of every code of <paramref name="families"/> for one parameter: d (the mean
     /// tied embedding of its description's tokens), m (<see cref="PlantedQueries.Mix"/>: the MI-weighted mean embedding of its strongest MI tokens), f (the mean of <paramref name="trainedRows"/> over the other trained codes of its family),

@@ -22,11 +22,11 @@ public sealed record PriorOptions
     /// code's own count. Codes without notes always borrow; seen codes only with <see cref="BorrowForSeenCodes"/>.
     /// </summary>
     [Range(0, 100)]
-    public double FamilyWeight { get; init; } = 0.3;
+    public double FamilyWeight { get; init; }
 
     /// <summary>Borrowing: the weight of the code's description as one pseudo-note holding its tokens.</summary>
     [Range(0, 100)]
-    public double DescriptionWeight { get; init; } = 1;
+    public double DescriptionWeight { get; init; } = 3;
 
     /// <summary>
     /// Borrowing: a code seen n times borrows its family's notes at <see cref="FamilyWeight"/> x k / (k + n), so the

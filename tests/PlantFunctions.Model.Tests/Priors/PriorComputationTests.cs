@@ -93,6 +93,62 @@ public sealed class PriorComputationTests
         Assert.Equal((float)Math.Log(2), scores[labels.IndexOf("Y")], 5);
     }
 
+    [Theory]
+    [InlineData(true, 0.4, 2.0, 2.0)]
+    [InlineData(false, 0.4, 2.0, 2.0)]
+    [InlineData(true, 0.0, 3.0, 2.0)]
+    public void Compute_Borrowing_EqualsTheMeasureOverSoftLabelledNotesAndADescriptionPseudoNote(bool seenCodesBorrow, double familyWeight, double descriptionWeight, double halfCount)
+    {
+        // Codes renamed into ICD-like families of three ("A00.0".."A00.2", "A01.0", ...); the last code of each family is
+        // dropped from the notes but stays in the label set, as a label space adds it.
+        static string Rename(string code) => $"A{int.Parse(code[1..], System.Globalization.CultureInfo.InvariantCulture) / 3:D2}.{int.Parse(code[1..], System.Globalization.CultureInfo.InvariantCulture) % 3}";
+        var notes = Toy.Notes().Select(n => n with { Codes = [.. n.Codes!.Select(Rename).Where(c => !c.EndsWith(".2", StringComparison.Ordinal))] })
+            .Where(n => n.Codes!.Count > 0).ToList();
+        var vocabulary = Vocabulary.Build(notes.Select(n => n.Text), new VocabularyOptions { MinCount = 1 });
+        var codes = Enumerable.Range(0, 12).Select(i => Rename($"S{i:D5}")).ToList();
+        var words = vocabulary.Tokens.Skip(Vocabulary.Reserved.Count).ToList();
+        var labels = new LabelSet(codes, [.. codes.Select((c, i) => $"{words[i * 7]} {words[(i * 7) + 3]} {words[(i * 11) + 1]}")]);
+        var families = CodeFamilies.Build(labels, vocabulary);
+        var options = new PriorOptions { TopTokens = 8, FamilyWeight = familyWeight, DescriptionWeight = descriptionWeight, BorrowHalfCount = halfCount, BorrowForSeenCodes = seenCodesBorrow };
+
+        var priors = PriorComputation.Compute(PresenceCorpus.Build(notes, vocabulary, labels), vocabulary, labels, options, families);
+
+        var sets = notes.Select(n => Tokenizer.Words(n.Text).ToHashSet()).ToList();
+        for (int code = 0; code < labels.Count; code++)
+        {
+            string own = labels.Codes[code];
+            int seen = notes.Count(n => n.Codes!.Contains(own));
+            bool borrows = seenCodesBorrow || seen == 0;
+            double share = familyWeight * halfCount / (halfCount + seen);
+            string family = own[..3];
+            // Items of (weight, label, tokens): every note (label 1 with the code, the borrowed share with only a sibling), and
+            // the description as one pseudo-note of its weight.
+            var items = notes.Select((n, i) => (Weight: 1.0,
+                Label: n.Codes!.Contains(own) ? 1.0 : borrows && n.Codes!.Any(c => c.StartsWith(family, StringComparison.Ordinal)) ? share : 0.0,
+                Tokens: sets[i])).ToList();
+            if (borrows && descriptionWeight > 0)
+            {
+                items.Add((descriptionWeight, 1.0, Tokenizer.Words(labels.Descriptions[code]).ToHashSet()));
+            }
+
+            var expected = new List<(string Token, int Id, double Value)>();
+            double total = items.Sum(x => x.Weight), withCode = items.Sum(x => x.Weight * x.Label);
+            foreach (string token in words)
+            {
+                double withToken = items.Sum(x => x.Tokens.Contains(token) ? x.Weight : 0);
+                double both = items.Sum(x => x.Tokens.Contains(token) ? x.Weight * x.Label : 0);
+                if (both > 0 && both * total > withToken * withCode)
+                {
+                    expected.Add((token, vocabulary.IdOf(token), MutualInformation.Gain(total, withToken, withCode, both)));
+                }
+            }
+
+            var top = expected.OrderByDescending(e => e.Value).ThenBy(e => e.Id).Take(8).ToList();
+            Assert.Equal(top.Select(e => e.Token), priors.TokensOf(code).ToArray().Select(vocabulary.TokenOf));
+            Assert.Equal(top.Select(e => (float)e.Value), priors.ValuesOf(code).ToArray());
+        }
+    }
+
     private static List<(string Token, double Value)> BruteForceTop(List<ClinicalNote> notes, List<HashSet<string>> sets, Vocabulary vocabulary, string code, RelevanceMeasure measure, int k)
     {
         var result = new List<(string Token, int Id, double Value)>();

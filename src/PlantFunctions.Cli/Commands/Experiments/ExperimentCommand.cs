@@ -13,6 +13,7 @@ internal static class ExperimentCommand
             BucketsCommand.Create(),
             AblationsCommand.Create(),
             DataEfficiencyCommand.Create(),
+            CvCommand.Create(),
         };
 
     /// <summary>Runs a subcommand's work; a bad input or a failed child run ends it with a one-line message and exit code 1.</summary>

@@ -20,6 +20,11 @@ internal sealed class ExperimentRuns(ExperimentSettings settings)
     public async Task<(IReadOnlyDictionary<string, double> Metrics, string? Checkpoint)> RunAsync(string name, ExperimentVariant variant, int seed,
         IReadOnlyList<string> trainingData, IReadOnlyList<string> priorTraining, string? languageModelFrom, CancellationToken cancellationToken)
     {
+        if (!variant.Trained && variant.TrainFlags.Length > 0)
+        {
+            throw new ArgumentException($"variant '{variant.Name}' is scored by plant experiment cv only");
+        }
+
         Directory.CreateDirectory(settings.Runs);
         string metrics = Path.Combine(settings.Runs, name + ".metrics.json");
         string model = Path.Combine(settings.Runs, name + ".plant");

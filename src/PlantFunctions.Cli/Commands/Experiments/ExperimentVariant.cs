@@ -25,7 +25,12 @@ internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool 
         new("laat", ["--laat"]),
         new("faithful", ["--no-static-term"]),
         new("category-sharing", ["--category-sharing"]),
+        new("borrow", ["--borrow"]),
+        new("planted-queries", ["--planted-queries"]),
+        new("borrow-planted", ["--borrow", "--planted-queries"]),
+        new("paper-inattention", ["--inattention", "--paper-inattention"]),
         new("prior", [], Trained: false),
+        new("prior-borrow", ["--borrow"], Trained: false),
     ];
 
     /// <summary>
