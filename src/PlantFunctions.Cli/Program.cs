@@ -7,6 +7,7 @@ var root = new RootCommand("plant: ICD coding of clinical notes with PLANT (plan
     CorpusCommands.Stats(),
     PriorsCommand.Create(),
     TrainCommand.Create(),
+    ExtendCommand.Create(),
     EvaluateCommand.Create(),
     ExperimentCommand.Create(),
     CodeCommand.Create(),

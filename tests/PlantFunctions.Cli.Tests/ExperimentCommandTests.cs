@@ -158,6 +158,36 @@ public sealed class ExperimentCommandTests : IDisposable
     private static double Number(string cell) => double.Parse(cell, CultureInfo.InvariantCulture);
 
     /// <summary>50 coded training notes and 10 evaluation notes of a small synthetic corpus; returns the codes in training.</summary>
+    [Fact]
+    public async Task Cv_TwoFoldsPriorAndPlantInTwoLabelSpaces_WritesARowPerFoldAndSpace_FoldsHoldEachNoteOnce()
+    {
+        await WriteCorpusAsync();
+        var corpus = new SyntheticCorpus(new SyntheticCorpusOptions { Documents = 60, Codes = 8, VocabularySize = 300, MedianWords = 60, Seed = 5 });
+        await File.WriteAllLinesAsync(Path.Combine(folder, "descriptions.tsv"),
+            ["code\tdescription", .. corpus.Labels.Codes.Select((c, i) => $"{c}\t{corpus.Labels.Descriptions[i]}"), "S00099\tsynthetic condition of nothing seen"]);
+        await File.WriteAllLinesAsync(Path.Combine(folder, "codes.txt"), ["S00099"]);
+        string[] cv = ["experiment", "cv", "--notes", "train.jsonl", "--eval-notes", "eval.jsonl", .. TinyTraining, "--folds", "2", "--variants", "prior,plant",
+            "--label-spaces", "train,codes.txt", "--unseen-offsets", "-1,0", "--descriptions", "descriptions.tsv", "--no-refit", "--out", "cv"];
+
+        string output = await RunAsync(cv);
+
+        var (header, rows) = ReadCsv("cv/cv.csv");
+        Assert.Equal(["variant", "labelSpace", "unseenOffset", "seed", "fold"], header.Take(5));
+        // prior: one row per space; plant: train once, codes.txt at each offset.
+        Assert.Equal(2 * (2 + 1 + 2), rows.Count);
+        Assert.All(rows, r => Assert.InRange(Number(r["MAP"]), 0.0, 1.0));
+        var added = rows.Where(r => r["variant"] == "plant" && r["labelSpace"] == "codes.txt").ToList();
+        var trained = rows.Where(r => r["variant"] == "plant" && r["labelSpace"] == "train").ToList();
+        Assert.Equal(["-1", "0", "-1", "0"], added.Select(r => r["unseenOffset"]));
+        Assert.All(added, r => Assert.Equal(Number(trained.First(t => t["fold"] == r["fold"])["labelSpaceCodes"]) + 1, Number(r["labelSpaceCodes"])));
+        var heldOut = Enumerable.Range(0, 2).SelectMany(f => File.ReadAllLines(Path.Combine(folder, "cv", "folds", $"seed42-fold{f}", "train.jsonl"))).ToList();
+        Assert.Equal(50, heldOut.Count);                     // each note trains in exactly one of two folds
+        Assert.Equal(50, heldOut.Distinct().Count());
+        var (_, thresholds) = ReadCsv("cv/cv-thresholds.csv");
+        Assert.Contains(thresholds, r => r["variant"] == "plant" && r["thresholds"] == "global" && r["folds"] == "2");
+        Assert.Equal(2, output.Split('\n').Count(l => l.StartsWith("> plant train", StringComparison.Ordinal)));
+    }
+
     private async Task<int> WriteCorpusAsync()
     {
         var corpus = new SyntheticCorpus(new SyntheticCorpusOptions { Documents = 60, Codes = 8, VocabularySize = 300, MedianWords = 60, Seed = 5 });

@@ -23,8 +23,11 @@ internal static class EvaluateCommand
     private static readonly string[] Rows =
     [
         "MAP", "P@5", "P@8", "P@15", "R@8", "R@15", "MAP(Edin)", "P@5(Edin)", "P@8(Edin)", "P@15(Edin)", "microAUC", "macroAUC", "microF1", "macroF1", "microF1@best",
-        "macroF1[1-5]", "macroF1[6-50]", "macroF1[>50]", "microF1(per-code thr)", "macroF1(per-code thr)", "threshold",
+        "macroF1[unseen]", "macroF1[1-5]", "macroF1[6-50]", "macroF1[>50]", "microF1(per-code thr)", "macroF1(per-code thr)", "threshold",
+        "outsideTable@15", "labelSpaceCodes",
     ];
+
+    private static readonly IReadOnlyList<FrequencyBucket> Buckets = [new("unseen", 0, 0), .. FrequencyBucket.Default];
 
     internal static Command Create()
     {
@@ -38,14 +41,24 @@ internal static class EvaluateCommand
         var notes = new Option<string?>("--notes") { Description = "Coded notes to evaluate instead of a CodiEsp split" };
         var json = new Option<string?>("--json") { Description = "Write all metrics to this JSON file" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or auto", DefaultValueFactory = _ => "auto" };
+        var validCodes = new Option<string[]>("--valid-codes")
+        {
+            Description = "Description tables whose codes are the valid ones (CodiEsp's convention): predictions outside them are flagged as outsideTable@15; default: the bundled ICD-10-CM tables (ICD-9-CM for --mimic3)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var codeRows = new Option<int>("--codes") { Description = "Also list this many of the evaluated notes' most frequent gold codes with their descriptions and each model's F1", DefaultValueFactory = _ => 10 };
         var command = new Command("evaluate", "Evaluate models and the prior-only baseline on coded notes (MAP, P@k, R@k, AUC, F1, frequency buckets)")
         {
-            models, baseline, baselineTrain, codiesp, split, trainSplit, labels, notes, json, device,
+            models, baseline, baselineTrain, codiesp, split, trainSplit, labels, notes, json, device, validCodes, codeRows,
         };
         var mimic = MimicArguments.AddTo(command);
         command.SetAction(parse =>
         {
             var gold = mimic.Evaluation(parse, split) ?? CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), parse.GetValue(split)!);
+            var valid = parse.GetValue(validCodes) is { Length: > 0 } validTables ? IcdDescriptions.Load(validTables)
+                : mimic.IsIcd9(parse) ? IcdDescriptions.Load(SampleData.Icd9CmTable)
+                : parse.GetValue(labels) == CodiEspLabels.Diagnoses ? IcdDescriptions.Load(SampleData.Icd10CmTables) : null;
+            var perCodeRows = new List<(string Name, LabelSet Labels, ConfusionCounts Counts)>();
             var results = new List<(string Name, Dictionary<string, double> Metrics)>();
             (float[][] Scores, LabelSet Labels, int[] Frequencies, string Source)? prior = null;
             var torchDevice = (parse.GetValue(models) ?? []).Length > 0 ? TorchDevices.Resolve(parse.GetValue(device), ConsoleNotices.Instance) : null;
@@ -67,6 +80,15 @@ internal static class EvaluateCommand
                 string name = $"{Path.GetFileNameWithoutExtension(path)}";
                 var logits = predictions.Select(p => p.Logits).ToArray();
                 results.Add((name, Evaluate(logits, gold, artifact.Labels, artifact.Manifest.LogitThresholds(), artifact.Manifest.LabelFrequencies)));
+                results[^1].Metrics["labelSpaceCodes"] = artifact.Labels.Count;
+                if (valid is not null)
+                {
+                    results[^1].Metrics["outsideTable@15"] = OutsideTable(logits, artifact.Labels, valid);
+                }
+
+                var counts = ConfusionCounts.Count(EvaluationSet.FromCodes(logits, [.. gold.Select(n => (IEnumerable<string>)(n.Codes ?? []))], artifact.Labels),
+                    artifact.Manifest.LogitThresholds());
+                perCodeRows.Add((name, artifact.Labels, counts));
                 if (artifact.Manifest.PerCodeLogitThresholds is not null)
                 {
                     var perCode = Evaluate(logits, gold, artifact.Labels, artifact.Manifest.LogitThresholds(perCode: true), artifact.Manifest.LabelFrequencies);
@@ -100,6 +122,7 @@ internal static class EvaluateCommand
             }
 
             Print(results, gold.Count);
+            PrintCodes(perCodeRows, gold, parse.GetValue(codeRows));
             if (parse.GetValue(json) is { } jsonPath)
             {
                 File.WriteAllText(jsonPath, JsonSerializer.Serialize(results.ToDictionary(r => r.Name, r => r.Metrics), new JsonSerializerOptions { WriteIndented = true }));
@@ -115,10 +138,57 @@ internal static class EvaluateCommand
     {
         var set = EvaluationSet.FromCodes(scores, [.. gold.Select(n => (IEnumerable<string>)(n.Codes ?? []))], labels);
         var best = ThresholdTuner.TuneGlobal(set);
-        var report = IcdEvaluator.Evaluate(set, threshold ?? best, new EvaluationOptions { TrainingFrequencies = [.. frequencies] });
+        var report = IcdEvaluator.Evaluate(set, threshold ?? best, new EvaluationOptions { TrainingFrequencies = [.. frequencies], Buckets = Buckets });
         var metrics = report.ToDictionary();
         metrics["microF1@best"] = best.TunedMicroF1 ?? double.NaN;
         return metrics;
+    }
+
+    /// <summary>
+    /// The share of the codes a model puts in each note's top 15 that the valid-code table does not hold (CodiEsp's
+    /// evaluation ignores such predictions): 0 for a model whose every code is a table code.
+    /// </summary>
+    private static double OutsideTable(float[][] logits, LabelSet labels, IcdDescriptions valid)
+    {
+        var outside = Enumerable.Range(0, labels.Count).Select(c => !valid.Contains(labels.Codes[c])).ToArray();
+        long flagged = 0, total = 0;
+        foreach (var row in logits)
+        {
+            foreach (int code in Enumerable.Range(0, row.Length).OrderByDescending(c => row[c]).Take(15))
+            {
+                flagged += outside[code] ? 1 : 0;
+                total++;
+            }
+        }
+
+        return total == 0 ? 0 : flagged / (double)total;
+    }
+
+    /// <summary>The evaluated notes' most frequent gold codes with their own descriptions (from the first model's label set) and each model's F1 at its threshold.</summary>
+    private static void PrintCodes(List<(string Name, LabelSet Labels, ConfusionCounts Counts)> models, IReadOnlyList<ClinicalNote> gold, int count)
+    {
+        if (models.Count == 0 || count <= 0)
+        {
+            return;
+        }
+
+        var frequent = gold.SelectMany(n => (n.Codes ?? []).Distinct(StringComparer.Ordinal)).CountBy(c => c)
+            .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal).Take(count).ToList();
+        var table = new Table().AddColumns("code", "description", "notes");
+        foreach (var (name, _, _) in models)
+        {
+            table.AddColumn(new TableColumn($"F1 {name}").RightAligned());
+        }
+
+        foreach (var (code, notes) in frequent)
+        {
+            int first = models[0].Labels.IndexOf(code);
+            string description = first >= 0 ? models[0].Labels.DescriptionOf(first) ?? "(no description)" : "(not in the label set)";
+            table.AddRow([Markup.Escape(code), Markup.Escape(description), notes.ToString(CultureInfo.InvariantCulture),
+                .. models.Select(m => m.Labels.IndexOf(code) is var i and >= 0 ? m.Counts.LabelF1(i).ToString("F2", CultureInfo.InvariantCulture) : "n/a")]);
+        }
+
+        AnsiConsole.Write(table);
     }
 
     /// <summary>Why a baseline whose label set holds none of the evaluated notes' gold codes is refused (it would score 0 silently); <c>null</c> if it fits.</summary>

@@ -83,7 +83,7 @@ internal sealed class MimicArguments
         _ => throw new ArgumentException($"--split '{name}': a MIMIC split is train, dev (or val) or test"),
     };
 
-    private bool IsIcd9(ParseResult parse) => parse.GetValue(mimic3) is not null || parse.GetValue(icdVersion) == 9;
+    internal bool IsIcd9(ParseResult parse) => parse.GetValue(mimic3) is not null || parse.GetValue(icdVersion) == 9;
 
     private MimicCorpus? Load(ParseResult parse, MimicSplit[] wanted)
     {

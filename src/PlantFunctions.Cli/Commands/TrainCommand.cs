@@ -201,6 +201,15 @@ internal static class TrainCommand
             var extra = CorpusArguments.Unlabelled(parse.GetValue(unlabelled), parse.GetValue(codiesp));
             var tables = parse.GetValue(descriptions) is { Length: > 0 } files ? files : SampleData.Icd10CmTables;
             var request = new TrainingRequest(parse.GetValue(name)!, data, validationNotes, extra, MimicArguments.DescriptionsFor(mimicData, parse.GetValue(descriptions), tables), options);
+            try
+            {
+                new Model.LabelSpaces.LabelSpace(options.LabelSpace).Validate(request.Descriptions, options.CategorySharing);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CommandInputException($"--label-space: {ex.Message}", ex);
+            }
+
             string outputPath = parse.GetValue(output)!;
             string checkpointPath = parse.GetValue(checkpoint) ?? outputPath + ".ckpt";
             var checkpoints = new FileCheckpoints(checkpointPath);

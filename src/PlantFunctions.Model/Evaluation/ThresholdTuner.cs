@@ -42,6 +42,29 @@ public static class ThresholdTuner
         return float.IsNaN(threshold) ? new ThresholdSelection(fallback, TunedMicroF1: 0) : new ThresholdSelection(threshold, TunedMicroF1: f1);
     }
 
+    /// <summary>
+    /// Per code, the logit threshold maximising its F1 on <paramref name="validation"/>, shrunk toward
+    /// <paramref name="global"/> by the code's positives n: (n t + m g) / (n + m) with m = <paramref name="shrink"/>
+    /// (0: no shrinkage); codes without positives take the global one.
+    /// </summary>
+    public static float[] PerCodeThresholds(EvaluationSet validation, float global, double shrink)
+    {
+        var raw = PerCodeThresholds(validation, global);
+        if (shrink <= 0)
+        {
+            return raw;
+        }
+
+        var columns = new LabelColumns(validation);
+        for (int label = 0; label < raw.Length; label++)
+        {
+            int positives = columns.PositiveCount(label);
+            raw[label] = float.IsFinite(raw[label]) ? (float)(((positives * (double)raw[label]) + (shrink * global)) / (positives + shrink)) : global;
+        }
+
+        return raw;
+    }
+
     internal static float[] PerCodeThresholds(EvaluationSet validation, float global)
     {
         var thresholds = new float[validation.LabelCount];

@@ -28,6 +28,33 @@ public sealed record LabelSpace(string Name)
     public bool IsFile => !IsTrain && !Name.Equals(Categories, StringComparison.OrdinalIgnoreCase) && !Name.Equals(CategoriesNo7th, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
+    /// Checks, before any training, that the space can be built: a code file exists, a category space has a descriptions
+    /// table, and category sharing (whose category rows a grown model would not have) is off. Throws naming the problem.
+    /// </summary>
+    public void Validate(IcdDescriptions? table, bool categorySharing)
+    {
+        if (IsTrain)
+        {
+            return;
+        }
+
+        if (categorySharing)
+        {
+            throw new ArgumentException($"label space '{Name}' does not work with category sharing: give one of them");
+        }
+
+        if (IsFile && !File.Exists(Name))
+        {
+            throw new FileNotFoundException($"label space '{Name}' is not '{Train}', '{Categories}' or '{CategoriesNo7th}', and no such code file exists", Name);
+        }
+
+        if (!IsFile && (table is null || table.Count == 0))
+        {
+            throw new ArgumentException($"label space '{Name}' needs a descriptions table: its codes come from the table");
+        }
+    }
+
+    /// <summary>
     /// The codes the space adds to <paramref name="trained"/>, with their own descriptions (<c>null</c> without an entry),
     /// in table order (or file order), none twice and none already trained (compared case-insensitively). Added codes are
     /// written in the training codes' case: CodiEsp's lower-case "e11.65" gains "e11.649", not "E11.649".

@@ -34,6 +34,7 @@ public sealed partial class PlantTrainer(Device device, TimeProvider time) : IMo
             throw new ArgumentException("the model version, when given, must not be blank", nameof(request));
         }
 
+        new LabelSpaces.LabelSpace(request.Options.LabelSpace).Validate(request.Descriptions, request.Options.CategorySharing);
         var session = new TrainingSession(request, checkpoints, progress);
         if (TrainingStages.Unfinished(stage, session.IsDone) is { } missing)
         {

@@ -49,6 +49,7 @@ internal static class CvCommand
             var notes = CorpusArguments.Load(settings.CodiEsp, settings.Notes, settings.Labels, "train").Where(n => n.Codes is { Count: > 0 }).ToList();
             var evaluator = new CvEvaluator(table, settings.TrainArguments[Array.IndexOf(settings.TrainArguments, "--device") + 1]);
             var rows = new List<CvRow>();
+            var heldOutScores = new Dictionary<string, List<CvThresholds.FoldScores>>();
             foreach (int seed in settings.Seeds)
             {
                 var split = CrossValidationFolds.Split(notes, parse.GetValue(folds), seed);
@@ -66,6 +67,17 @@ internal static class CvCommand
                             await TrainAsync(settings, variant, seed, trainFile, tables, model, cancellationToken).ConfigureAwait(false);
                         }
 
+                        if (model is not null)
+                        {
+                            string scores = Path.Combine(settings.Runs, name + ".heldout-scores.json");
+                            if (!File.Exists(scores))
+                            {
+                                CvThresholds.Save(scores, evaluator.HeldOutScores(model, seed, fold, split[fold].HeldOut));
+                            }
+
+                            (heldOutScores.TryGetValue(variant.Name, out var list) ? list : heldOutScores[variant.Name] = []).Add(CvThresholds.Load(scores));
+                        }
+
                         foreach (string space in spaces)
                         {
                             foreach (var (label, priorOptions) in variant.Trained ? [(variant.Name, (PriorOptions?)null)] : PriorSettings(variant, grid))
@@ -81,6 +93,13 @@ internal static class CvCommand
             }
 
             Write(settings.Output, rows);
+            if (heldOutScores.Count > 0)
+            {
+                string thresholds = Path.Combine(settings.Output, "cv-thresholds.csv");
+                ExperimentCsv.Write(thresholds, ["variant", "thresholds", "folds", "microF1", "microF1 sd", "macroF1", "macroF1 sd"],
+                    heldOutScores.SelectMany(v => CvThresholds.Rows(v.Key, v.Value)));
+                Console.WriteLine($"wrote {thresholds}: global against per-code thresholds tuned on the other folds' held-out scores");
+            }
         }));
         return command;
     }

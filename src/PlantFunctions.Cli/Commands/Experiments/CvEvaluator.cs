@@ -98,6 +98,20 @@ internal sealed class CvEvaluator(IcdDescriptions table, string device)
         return ([.. notes.Select(n => scorer.Score(n.Text))], labels, [.. Enumerable.Range(0, labels.Count).Select(c => presence.DocumentsOf(c).Length)]);
     }
 
+    /// <summary>A fold model's logits of the held-out notes over its own codes (for <see cref="CvThresholds"/>).</summary>
+    public CvThresholds.FoldScores HeldOutScores(string modelPath, int seed, int fold, IReadOnlyList<ClinicalNote> heldOut)
+    {
+        using var file = File.OpenRead(modelPath);
+        using var artifact = ModelArtifact.Read(file);
+        var training = artifact.Manifest.Training;
+        var torchDevice = TorchDevices.Resolve(device, ConsoleNotices.Instance);
+        artifact.Model.to(torchDevice);
+        var encoded = heldOut.Select(n => EncodedNote.From(n, artifact.Vocabulary, artifact.Labels, training.NoteStartToken)).ToList();
+        var logits = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, 8, 0, training.Stateful, torchDevice, attentionWindow: training.AttentionWindow)
+            .Select(p => p.Logits).ToArray();
+        return new CvThresholds.FoldScores(seed, fold, [.. artifact.Labels.Codes], [.. heldOut.Select(n => n.Id)], logits, [.. heldOut.Select(n => (n.Codes ?? []).ToArray())]);
+    }
+
     /// <summary>A row with the added codes' logits (from <paramref name="trained"/> on) moved by the offset, as their bias would move them.</summary>
     private static float[] Shift(float[] row, int trained, float offset)
     {
