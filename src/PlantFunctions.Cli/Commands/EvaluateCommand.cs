@@ -46,10 +46,11 @@ internal static class EvaluateCommand
             Description = "Description tables whose codes are the valid ones (CodiEsp's convention): predictions outside them are flagged as outsideTable@15; default: the bundled ICD-10-CM tables (ICD-9-CM for --mimic3)",
             AllowMultipleArgumentsPerToken = true,
         };
+        var average = new Option<bool>("--average") { Description = "Also evaluate the average of the models' logits (per code over the models that hold it), e.g. the models of cross-validation's folds, at the mean of their thresholds" };
         var codeRows = new Option<int>("--codes") { Description = "Also list this many of the evaluated notes' most frequent gold codes with their descriptions and each model's F1", DefaultValueFactory = _ => 10 };
         var command = new Command("evaluate", "Evaluate models and the prior-only baseline on coded notes (MAP, P@k, R@k, AUC, F1, frequency buckets)")
         {
-            models, baseline, baselineTrain, codiesp, split, trainSplit, labels, notes, json, device, validCodes, codeRows,
+            models, baseline, baselineTrain, codiesp, split, trainSplit, labels, notes, json, device, validCodes, codeRows, average,
         };
         var mimic = MimicArguments.AddTo(command);
         command.SetAction(parse =>
@@ -59,6 +60,7 @@ internal static class EvaluateCommand
                 : mimic.IsIcd9(parse) ? IcdDescriptions.Load(SampleData.Icd9CmTable)
                 : parse.GetValue(labels) == CodiEspLabels.Diagnoses ? IcdDescriptions.Load(SampleData.Icd10CmTables) : null;
             var perCodeRows = new List<(string Name, LabelSet Labels, ConfusionCounts Counts)>();
+            var ensemble = new List<(LabelSet Labels, float[][] Logits, float Threshold, IReadOnlyList<int> Frequencies)>();
             var results = new List<(string Name, Dictionary<string, double> Metrics)>();
             (float[][] Scores, LabelSet Labels, int[] Frequencies, string Source)? prior = null;
             var torchDevice = (parse.GetValue(models) ?? []).Length > 0 ? TorchDevices.Resolve(parse.GetValue(device), ConsoleNotices.Instance) : null;
@@ -89,12 +91,23 @@ internal static class EvaluateCommand
                 var counts = ConfusionCounts.Count(EvaluationSet.FromCodes(logits, [.. gold.Select(n => (IEnumerable<string>)(n.Codes ?? []))], artifact.Labels),
                     artifact.Manifest.LogitThresholds());
                 perCodeRows.Add((name, artifact.Labels, counts));
+                if (parse.GetValue(average))
+                {
+                    ensemble.Add((artifact.Labels, logits, artifact.Manifest.LogitThresholds().Global, artifact.Manifest.LabelFrequencies));
+                }
                 if (artifact.Manifest.PerCodeLogitThresholds is not null)
                 {
                     var perCode = Evaluate(logits, gold, artifact.Labels, artifact.Manifest.LogitThresholds(perCode: true), artifact.Manifest.LabelFrequencies);
                     results[^1].Metrics["microF1(per-code thr)"] = perCode["microF1"];
                     results[^1].Metrics["macroF1(per-code thr)"] = perCode["macroF1"];
                 }
+            }
+
+            if (ensemble.Count > 1)
+            {
+                var (labelSet, averaged, threshold, frequencies) = Average(ensemble);
+                results.Add(($"average of {ensemble.Count}", Evaluate(averaged, gold, labelSet, ThresholdSelection.Fixed(threshold), frequencies)));
+                results[^1].Metrics["labelSpaceCodes"] = labelSet.Count;
             }
 
             if (parse.GetValue(baseline))
@@ -142,6 +155,48 @@ internal static class EvaluateCommand
         var metrics = report.ToDictionary();
         metrics["microF1@best"] = best.TunedMicroF1 ?? double.NaN;
         return metrics;
+    }
+
+    /// <summary>
+    /// The average of several models' logits over the union of their codes (first model's order, then new codes), each
+    /// code averaged over the models that hold it; the threshold is the mean of theirs; a code's frequency is its largest.
+    /// </summary>
+    private static (LabelSet Labels, float[][] Logits, float Threshold, int[] Frequencies) Average(List<(LabelSet Labels, float[][] Logits, float Threshold, IReadOnlyList<int> Frequencies)> models)
+    {
+        var codes = models.SelectMany(m => m.Labels.Codes).Distinct(StringComparer.Ordinal).ToList();
+        var labels = new LabelSet(codes, [.. codes.Select(c => models.Select(m => m.Labels.IndexOf(c) is var i and >= 0 ? m.Labels.Descriptions[i] : "").FirstOrDefault(d => d.Length > 0) ?? "")]);
+        int notes = models[0].Logits.Length;
+        var sums = new float[notes][];
+        var counts = new int[codes.Count];
+        var frequencies = new int[codes.Count];
+        for (int note = 0; note < notes; note++)
+        {
+            sums[note] = new float[codes.Count];
+        }
+
+        foreach (var (modelLabels, logits, _, modelFrequencies) in models)
+        {
+            var column = modelLabels.Codes.Select(labels.IndexOf).ToArray();
+            for (int c = 0; c < column.Length; c++)
+            {
+                counts[column[c]]++;
+                frequencies[column[c]] = Math.Max(frequencies[column[c]], modelFrequencies[c]);
+                for (int note = 0; note < notes; note++)
+                {
+                    sums[note][column[c]] += logits[note][c];
+                }
+            }
+        }
+
+        foreach (var row in sums)
+        {
+            for (int c = 0; c < row.Length; c++)
+            {
+                row[c] /= counts[c];
+            }
+        }
+
+        return (labels, sums, models.Average(m => m.Threshold), frequencies);
     }
 
     /// <summary>

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace PlantFunctions.Cli.Commands.Experiments;
 
 /// <summary>
-/// <c>plant experiment buckets</c>: macro-F1 by how often a code was seen in training (1-5, 6-50, &gt;50 times), per
+/// <c>plant experiment buckets</c>: macro-F1 by how often a code was seen in training (never, for the codes a label space
+/// adds; 1-5, 6-50, &gt;50 times), per
 /// system, from the JSON <c>plant evaluate --json</c> writes; buckets.csv and a grouped bar chart buckets.png.
 /// </summary>
 internal static class BucketsCommand
@@ -32,7 +33,7 @@ internal static class BucketsCommand
             string png = Path.Combine(folder, "buckets.png");
             ExperimentCsv.Write(csv, ["system", .. buckets], systems.Select(s => (IReadOnlyList<object?>)[s.Key, .. buckets.Select(b => (object)Value(s.Value, b))]));
             ExperimentCharts.GroupedBars(png, "Macro-F1 by how often a code was seen in training", "macro-F1",
-                [.. buckets.Select(b => $"seen {b[Prefix.Length..^1]} times")],
+                [.. buckets.Select(b => b[Prefix.Length..^1] is "unseen" ? "never seen (label space)" : $"seen {b[Prefix.Length..^1]} times")],
                 [.. systems.Select(s => new BarSeries(s.Key, [.. buckets.Select(b => Value(s.Value, b))]))]);
             Console.WriteLine($"wrote {csv} ({systems.Count} systems, {buckets.Length} buckets) and {png}");
             return Task.CompletedTask;
