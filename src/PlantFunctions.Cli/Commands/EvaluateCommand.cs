@@ -24,7 +24,7 @@ internal static class EvaluateCommand
     [
         "MAP", "P@5", "P@8", "P@15", "R@8", "R@15", "MAP(Edin)", "P@5(Edin)", "P@8(Edin)", "P@15(Edin)", "microAUC", "macroAUC", "microF1", "macroF1", "microF1@best",
         "macroF1[unseen]", "macroF1[1-5]", "macroF1[6-50]", "macroF1[>50]", "microF1(per-code thr)", "macroF1(per-code thr)", "threshold",
-        "outsideTable@15", "labelSpaceCodes",
+        "R@15(unseen)", "unseenGold", "outsideTable@15", "labelSpaceCodes",
     ];
 
     private static readonly IReadOnlyList<FrequencyBucket> Buckets = [new("unseen", 0, 0), .. FrequencyBucket.Default];
@@ -154,7 +154,42 @@ internal static class EvaluateCommand
         var report = IcdEvaluator.Evaluate(set, threshold ?? best, new EvaluationOptions { TrainingFrequencies = [.. frequencies], Buckets = Buckets });
         var metrics = report.ToDictionary();
         metrics["microF1@best"] = best.TunedMicroF1 ?? double.NaN;
+        var (unseen, found) = UnseenRecall(scores, gold, labels, frequencies);
+        metrics["unseenGold"] = unseen;
+        if (unseen > 0)
+        {
+            metrics["R@15(unseen)"] = found / (double)unseen;
+        }
+
         return metrics;
+    }
+
+    /// <summary>
+    /// Gold codes the system's training notes never carried (outside its label set, or added to it by a label space
+    /// with frequency 0), and how many of them are in their note's top 15.
+    /// </summary>
+    private static (int Unseen, int Found) UnseenRecall(float[][] scores, IReadOnlyList<ClinicalNote> gold, LabelSet labels, IReadOnlyList<int> frequencies)
+    {
+        int unseen = 0, found = 0;
+        for (int note = 0; note < gold.Count; note++)
+        {
+            var row = scores[note];
+            HashSet<int>? top = null;
+            foreach (string code in (gold[note].Codes ?? []).Distinct(StringComparer.Ordinal))
+            {
+                int index = labels.IndexOf(code);
+                if (index >= 0 && frequencies[index] > 0)
+                {
+                    continue;
+                }
+
+                unseen++;
+                top ??= [.. Enumerable.Range(0, row.Length).OrderByDescending(c => row[c]).ThenBy(c => c).Take(15)];
+                found += index >= 0 && top.Contains(index) ? 1 : 0;
+            }
+        }
+
+        return (unseen, found);
     }
 
     /// <summary>
