@@ -15,6 +15,9 @@ namespace PlantFunctions.Contracts.Training;
 /// <param name="CategorySharing">Codes of one ICD category share a learnt row of the attention query and output weights.</param>
 /// <param name="NoteStartToken">The classifier reads &lt;bos&gt; before every note, as the language model did.</param>
 /// <param name="AttentionWindow">The "truncated" ablation: attend over only a note's last this-many tokens (the authors': 2,880).</param>
+/// <param name="BorrowForSeenCodes">Rare codes borrow MI counts from their ICD family and description (codes without notes always do).</param>
+/// <param name="PlantedQueries">Each code's attention query and output weights start from its MI tokens' tied embeddings.</param>
+/// <param name="PaperInattention">Inattention in the paper's form (scores up to the k-th set to 0, not dropped); needs inattention on.</param>
 public sealed record TrainingAblations(
     bool? StaticAttention = null,
     bool? PlantedAttention = null,
@@ -26,4 +29,7 @@ public sealed record TrainingAblations(
     bool? StaticPerNote = null,
     bool? CategorySharing = null,
     bool? NoteStartToken = null,
-    int? AttentionWindow = null);
+    int? AttentionWindow = null,
+    bool? BorrowForSeenCodes = null,
+    bool? PlantedQueries = null,
+    bool? PaperInattention = null);

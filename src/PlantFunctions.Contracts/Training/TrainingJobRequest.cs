@@ -4,7 +4,7 @@ namespace PlantFunctions.Contracts.Training;
 /// <param name="TrainingData">Prefix of the coded training note files (JSON Lines or CSV with codes) in the training container.</param>
 /// <param name="ValidationData">Prefix of validation notes; split off the training notes when absent.</param>
 /// <param name="UnlabelledData">Prefix of extra notes for language-model fine-tuning.</param>
-/// <param name="LabelSet">Code description table (ICD-10-CM categories CSV or code TAB description TSV) in the training container.</param>
+/// <param name="LabelSet">Code description table in the training container: code TAB description TSV (ICD-10-CM, ICD-9-CM, CodiEsp's aliases) or the ICD-10-CM categories CSV, plain or .gz; codes are described by their own entries.</param>
 /// <param name="Preset">Size preset: tiny, cpu or paper. Default cpu.</param>
 /// <param name="Epochs">Epochs per stage.</param>
 /// <param name="Ablations">Ablation switches and design options.</param>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PlantFunctions.Contracts.Training;
+using PlantFunctions.Model.LabelSpaces;
 using PlantFunctions.Model.Priors;
 using PlantFunctions.Model.Ranking;
 using ModelTrainingOptions = PlantFunctions.Model.Training.TrainingOptions;
@@ -57,6 +58,38 @@ public static class TrainingRequestOptions
             return "settings.inattentionK turns inattention on, which ablations.inattention false turns off: give one";
         }
 
+        if (ablations.PaperInattention == true && ablations.Inattention != true && settings.InattentionK is null)
+        {
+            return "ablations.paperInattention is a form of inattention: give ablations.inattention true or settings.inattentionK with it";
+        }
+
+        foreach (var (name, value, min) in new[] { ("settings.familyWeight", settings.FamilyWeight, 0.0), ("settings.descriptionWeight", settings.DescriptionWeight, 0.0),
+                     ("settings.borrowHalfCount", settings.BorrowHalfCount, 0.001), ("settings.unseenCodeOffset", settings.UnseenCodeOffset, -100.0) })
+        {
+            if (value is { } v && !(double.IsFinite(v) && v >= min && v <= 100))
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"settings.{name["settings.".Length..]} must be between {min} and 100, not {v}");
+            }
+        }
+
+        if (settings.LabelSpace is { } space)
+        {
+            if (space is not (LabelSpace.Train or LabelSpace.Categories or LabelSpace.CategoriesNo7th))
+            {
+                return $"settings.labelSpace '{space}' is not one of {LabelSpace.Train}, {LabelSpace.Categories}, {LabelSpace.CategoriesNo7th}";
+            }
+
+            if (space != LabelSpace.Train && request.LabelSet is null)
+            {
+                return $"settings.labelSpace '{space}' takes its codes from a descriptions table: give labelSet";
+            }
+
+            if (space != LabelSpace.Train && ablations.CategorySharing == true)
+            {
+                return $"settings.labelSpace '{space}' does not work with ablations.categorySharing: give one";
+            }
+        }
+
         return Named<RelevanceMeasure>("settings.relevanceMeasure", settings.RelevanceMeasure, out _)
                ?? Named<RankerKind>("settings.ranker", settings.Ranker, out _);
     }
@@ -103,6 +136,14 @@ public static class TrainingRequestOptions
             Layers = settings.Layers,
             StaticTermInit = settings.StaticTermInit,
             StaticTermRateFactor = settings.StaticTermRateFactor,
+            LabelSpace = settings.LabelSpace ?? defaults.LabelSpace,
+            UnseenCodeOffset = settings.UnseenCodeOffset,
+            FamilyWeight = settings.FamilyWeight,
+            DescriptionWeight = settings.DescriptionWeight,
+            BorrowHalfCount = settings.BorrowHalfCount,
+            BorrowForSeenCodes = ablations.BorrowForSeenCodes ?? defaults.BorrowForSeenCodes,
+            PlantedQueries = ablations.PlantedQueries ?? defaults.PlantedQueries,
+            PaperInattention = ablations.PaperInattention ?? defaults.PaperInattention,
             Seed = request.Seed ?? defaults.Seed,
             Refit = request.Refit ?? defaults.Refit,
         };

@@ -43,7 +43,31 @@ public sealed class TrainingRequestOptionsTests
         }, options);
     }
 
+    [Fact]
+    public void ToModel_LabelSpaceAndBorrowingSettings_ReachTheModelOptions()
+    {
+        const string body = """
+            {"trainingData": "notes/", "labelSet": "icd10cm_codes.tsv.gz",
+             "ablations": {"borrowForSeenCodes": true, "plantedQueries": true, "inattention": true, "paperInattention": true},
+             "settings": {"labelSpace": "categories-no-7th", "unseenCodeOffset": -2.5, "familyWeight": 0.1, "descriptionWeight": 2, "borrowHalfCount": 4}}
+            """;
+        var request = JsonSerializer.Deserialize<TrainingJobRequest>(body, PlantJson.Options)!;
+
+        var options = TrainingRequestOptions.ToModel(request);
+
+        Assert.Equal(new ModelTrainingOptions
+        {
+            LabelSpace = "categories-no-7th", UnseenCodeOffset = -2.5, FamilyWeight = 0.1, DescriptionWeight = 2, BorrowHalfCount = 4,
+            BorrowForSeenCodes = true, PlantedQueries = true, Inattention = true, PaperInattention = true,
+        }, options);
+    }
+
     [Theory]
+    [InlineData("""{"settings": {"labelSpace": "everything"}}""", "settings.labelSpace 'everything' is not one of train, categories, categories-no-7th")]
+    [InlineData("""{"settings": {"labelSpace": "categories"}}""", "settings.labelSpace 'categories' takes its codes from a descriptions table: give labelSet")]
+    [InlineData("""{"labelSet": "t.tsv", "ablations": {"categorySharing": true}, "settings": {"labelSpace": "categories"}}""", "settings.labelSpace 'categories' does not work with ablations.categorySharing")]
+    [InlineData("""{"settings": {"descriptionWeight": -1}}""", "settings.descriptionWeight must be between 0 and 100")]
+    [InlineData("""{"ablations": {"paperInattention": true}}""", "ablations.paperInattention is a form of inattention")]
     [InlineData("""{"settings": {"layers": 0}}""", "settings.layers must be between 1 and 8, not 0")]
     [InlineData("""{"settings": {"hiddenSize": 100000}}""", "settings.hiddenSize must be between 1 and 8,192")]
     [InlineData("""{"ablations": {"attentionWindow": -5}}""", "ablations.attentionWindow must be between 1")]
