@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
 using PlantFunctions.Pipeline.Configuration;
 using PlantFunctions.Pipeline.Requests;
 using PlantFunctions.Contracts;
@@ -16,29 +17,86 @@ namespace PlantFunctions.Pipeline.Coding;
 public sealed class ModelRegistry(PlantStorage hub, TimeProvider time)
 {
     private const string ActiveRowKey = "active";
+    private const string JobMetadata = "plantjob";
+    private const string RunMetadata = "plantrun";
 
     /// <summary>
-    /// Registers the model a training job produced as version <paramref name="version"/>, once: the file is uploaded
-    /// If-None-Match, so a retried registration of the same job finds its own version and returns it; a version that
-    /// another job or an upload registered is a conflict. Activates it when asked or when the name has no active version.
+    /// Registers a model file as version <paramref name="version"/> for training job <paramref name="trainingJobId"/>
+    /// (when given), once: the file is uploaded If-None-Match, so a retried registration of the same job finds its own
+    /// version and returns it; a version that another job or an upload registered is a conflict. Activates it when asked
+    /// or when the name has no active version. (For jobs whose runs have ids, see <see cref="RegisterTrainedAsync"/>.)
     /// </summary>
-    public async Task<ModelVersionInfo> RegisterAsync(string name, string version, BinaryData modelFile, IReadOnlyDictionary<string, double> metrics,
-        string? trainingJobId = null, bool activate = false, CancellationToken cancellationToken = default)
+    public Task<ModelVersionInfo> RegisterAsync(string name, string version, BinaryData modelFile, IReadOnlyDictionary<string, double> metrics,
+        string? trainingJobId = null, bool activate = false, CancellationToken cancellationToken = default) =>
+        RegisterTrainedAsync(name, version, modelFile, metrics, trainingJobId, null, activate, cancellationToken);
+
+    /// <summary>
+    /// Registers the model a run of a training job produced as version <paramref name="version"/>, once and resumably:
+    /// the file is uploaded If-None-Match with the job and run ids in its metadata, so a retried registration of the
+    /// same run finds its own file (and writes the row if an earlier attempt stopped before it); a version whose file
+    /// another run, job or upload wrote is a conflict: a purged job id used again never takes over the version of its
+    /// earlier run. Without a run id (jobs started before runs had ids) the file counts as the job's own unless the
+    /// version's row names another job.
+    /// </summary>
+    /// <exception cref="PlantRequestException">Invalid names (400) or a version that is not this run's (409).</exception>
+    public async Task<ModelVersionInfo> RegisterTrainedAsync(string name, string version, BinaryData modelFile, IReadOnlyDictionary<string, double> metrics,
+        string? trainingJobId, string? trainingRunId, bool activate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(modelFile);
         CheckNames(name, version);
         var blob = hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin");
-        if (!await blob.UploadIfAbsentAsync(modelFile, "application/octet-stream", cancellationToken).ConfigureAwait(false))
+        var metadata = new Dictionary<string, string>();
+        if (trainingJobId is not null)
+        {
+            metadata[JobMetadata] = trainingJobId;
+        }
+
+        if (trainingRunId is not null)
+        {
+            metadata[RunMetadata] = trainingRunId;
+        }
+
+        try
+        {
+            var options = new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },
+                Metadata = metadata,
+            };
+            await blob.UploadAsync(modelFile, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             var existing = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
-            if (existing is not null && !string.Equals(existing.TrainingJobId, trainingJobId, StringComparison.Ordinal))
+            bool own;
+            if (trainingRunId is null)
             {
-                throw new PlantRequestException(PlantRequestError.Conflict,
-                    $"model '{name}' already has a version '{version}' from {(existing.TrainingJobId is null ? "an upload" : $"training job '{existing.TrainingJobId}'")}");
+                own = existing is null || string.Equals(existing.TrainingJobId, trainingJobId, StringComparison.Ordinal);
+            }
+            else
+            {
+                var stored = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.Metadata;
+                own = stored.TryGetValue(RunMetadata, out string? run) && run == trainingRunId
+                      && stored.TryGetValue(JobMetadata, out string? job) && job == trainingJobId;
+            }
+
+            if (!own)
+            {
+                string owner = existing is null ? "another run or an upload" : existing.TrainingJobId is null ? "an upload" : $"training job '{existing.TrainingJobId}'";
+                throw new PlantRequestException(PlantRequestError.Conflict, $"model '{name}' already has a version '{version}' from {owner}");
             }
         }
 
-        return await RecordAsync(name, version, modelFile.ToMemory().Length, metrics, trainingJobId, activate, cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(name, version, modelFile.ToMemory().Length, metrics, trainingJobId, trainingRunId, activate, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether version <paramref name="version"/> of <paramref name="name"/> is registered or has a model file.</summary>
+    public async Task<bool> IsTakenAsync(string name, string version, CancellationToken cancellationToken = default)
+    {
+        CheckNames(name, version);
+        return await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is not null
+               || await hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin").ExistsAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -53,16 +111,16 @@ public sealed class ModelRegistry(PlantStorage hub, TimeProvider time)
         long size = modelFile.Length - modelFile.Position;
         try
         {
-            var conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfNoneMatch = ETag.All };
+            var conditions = new BlobRequestConditions { IfNoneMatch = ETag.All };
             await hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin")
-                .UploadAsync(modelFile, new Azure.Storage.Blobs.Models.BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+                .UploadAsync(modelFile, new BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             throw VersionExists(name, version);
         }
 
-        return await RecordAsync(name, version, size, metrics, null, activate, cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(name, version, size, metrics, null, null, activate, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Refuses bad names and versions that exist, before anything is uploaded.</summary>
@@ -89,7 +147,7 @@ public sealed class ModelRegistry(PlantStorage hub, TimeProvider time)
         $"model '{name}' already has a version '{version}'; versions cannot be replaced, upload the file under a new version");
 
     private async Task<ModelVersionInfo> RecordAsync(string name, string version, long size, IReadOnlyDictionary<string, double> metrics,
-        string? trainingJobId, bool activate, CancellationToken cancellationToken)
+        string? trainingJobId, string? trainingRunId, bool activate, CancellationToken cancellationToken)
     {
         string folder = $"{name}/{version}/";
         var now = time.GetUtcNow();
@@ -104,6 +162,7 @@ public sealed class ModelRegistry(PlantStorage hub, TimeProvider time)
             SizeBytes = size,
             MetricsJson = JsonSerializer.Serialize(metrics, PlantJson.Options),
             TrainingJobId = trainingJobId,
+            TrainingRunId = trainingRunId,
             CreatedTime = now,
         };
         await hub.Models.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);

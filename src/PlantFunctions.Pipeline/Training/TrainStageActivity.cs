@@ -40,15 +40,21 @@ public sealed partial class TrainStageActivity(
         span?.SetTag("plant.stage", input.Stage);
         PlantTelemetry.TrainingSlice(input.Stage);
 
-        var stop = storage.Training.GetBlobClient(TrainingJobPaths.StopMarker(job.JobId));
-        await using var checkpoints = await BlobTrainingCheckpoints.AcquireAsync(storage.Training.GetBlobClient(TrainingJobPaths.Checkpoint(job.JobId)),
+        if (job.RunId is not null && !(await storage.Training.GetBlobClient(TrainingJobPaths.RunMarker(job)).ExistsAsync().ConfigureAwait(false)).Value)
+        {
+            // A delivery of a run that was terminated and purged (its job id may run again): nothing to train for.
+            throw new InvalidOperationException($"training job '{job.JobId}' run {job.RunId} was purged; not training it");
+        }
+
+        var stop = storage.Training.GetBlobClient(TrainingJobPaths.StopMarker(job));
+        await using var checkpoints = await BlobTrainingCheckpoints.AcquireAsync(storage.Training.GetBlobClient(TrainingJobPaths.Checkpoint(job)),
             options.Value.LeaseDuration, time, async () => (await stop.ExistsAsync().ConfigureAwait(false)).Value, CancellationToken.None).ConfigureAwait(false);
         if ((await stop.ExistsAsync().ConfigureAwait(false)).Value)
         {
             throw new OperationCanceledException($"training job '{job.JobId}' was terminated");
         }
 
-        var request = await data.LoadAsync(job.JobId, job.Request, CancellationToken.None).ConfigureAwait(false);
+        var request = await data.LoadAsync(job, CancellationToken.None).ConfigureAwait(false);
         var progress = new LatestProgress();
         var clock = Stopwatch.StartNew();
         int threads = plant.Value.Threads;
@@ -66,7 +72,7 @@ public sealed partial class TrainStageActivity(
 
         if (outcome.Result is { } result)
         {
-            await storage.Training.GetBlobClient(TrainingJobPaths.ModelFile(job.JobId)).UploadAsync(new BinaryData(result.ModelFile), overwrite: true).ConfigureAwait(false);
+            await storage.Training.GetBlobClient(TrainingJobPaths.ModelFile(job)).UploadAsync(new BinaryData(result.ModelFile), overwrite: true).ConfigureAwait(false);
         }
 
         var last = outcome.Last ?? progress.Latest;

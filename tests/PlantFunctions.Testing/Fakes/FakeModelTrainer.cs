@@ -85,7 +85,7 @@ public sealed class FakeModelTrainer(FakeModelSettings settings) : IModelTrainer
             ["resumedAtStep"] = resumedAt,
             ["trainNotes"] = request.Train.Count,
         };
-        return new TrainingResult(FakeModelFile.Create(request.ModelName, version).ToArray(), version, metrics);
+        return new TrainingResult(FakeModelFile.Create(request.ModelName, version, request.Train.Count).ToArray(), version, metrics);
     }
 
     /// <summary>The next step to run, and where the last call that did work started.</summary>

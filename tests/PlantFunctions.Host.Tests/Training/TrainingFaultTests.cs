@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using PlantFunctions.Contracts.Instances;
+using PlantFunctions.Contracts.Training;
+using PlantFunctions.Host.Tests.Support;
+using PlantFunctions.Pipeline.Storage;
+using PlantFunctions.Testing;
+using PlantFunctions.Testing.Fakes;
+using PlantFunctions.Testing.Hosting;
+
+namespace PlantFunctions.Host.Tests.Training;
+
+/// <summary>Training jobs under the faults of issue 22: reused ids, duplicate deliveries, storage cut off, purges, deployments.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class TrainingFaultTests(AzuriteFixture azurite)
+{
+    private static readonly TrainingJobRequest Request = new("codiesp/train/", Preset: "tiny", Epochs: new TrainingEpochs(1, 1, 2), Seed: 7, JobId: "job-1");
+
+    [Fact]
+    public async Task TrainingJob_PurgedAndItsIdUsedAgain_RegistersTheNewRunsModel()
+    {
+        await using var host = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker"));
+        var api = BatchKit.Api(host);
+        var storage = host.Get<PlantStorage>();
+        await UploadTrainingNotesAsync(host, 20);
+        var first = await RunAsync(api, Request);
+        string firstHash = await HashAsync(storage.ModelFiles.GetBlobClient($"{first.ModelName}/{first.ModelVersion}/model.bin"));
+
+        await api.PurgeTrainingJobAsync("job-1");
+        await UploadTrainingNotesAsync(host, 12);   // other data: the new run's model differs from the first's
+        var second = await RunAsync(api, Request);
+        string trained = await HashAsync(await SingleModelFileAsync(storage, "job-1"));
+        string registered = await HashAsync(storage.ModelFiles.GetBlobClient($"{second.ModelName}/{second.ModelVersion}/model.bin"));
+        var versions = await api.ListModelsAsync();
+
+        Assert.NotEqual(firstHash, trained);
+        Assert.Equal(trained, registered);
+        Assert.Equal(12, second.Metrics["trainNotes"]);
+        Assert.Equal(2, versions.Versions.Count);   // the first run's version stays as it was: versions are never replaced
+        Assert.Equal(firstHash, await HashAsync(storage.ModelFiles.GetBlobClient($"{first.ModelName}/{first.ModelVersion}/model.bin")));
+    }
+
+    [Fact]
+    public async Task TrainingJob_StartedByThePreviousBuildWithItsInput_IsFinishedByThisBuild()
+    {
+        await using var host = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker"));
+        var storage = host.Get<PlantStorage>();
+        await UploadTrainingNotesAsync(host, 20);
+        // The input the previous build scheduled (no version, no run id), and the checkpoint its activities left where it
+        // kept them, inside the classifier stage (steps 6-7 of 8; 7 is next).
+        const string previousInput = """
+            {"jobId":"job-1","request":{"trainingData":"codiesp/train/","preset":"tiny","epochs":{"languageModel":1,"ranker":1,"classifier":2},
+             "seed":7,"modelName":"test-model","jobId":"job-1"},"sliceDuration":"00:10:00","maxAttempts":3,"retryDelay":"00:00:00.2000000","modelVersion":"job-1"}
+            """;
+        await storage.Training.GetBlobClient("_jobs/job-1/checkpoint.bin").UploadAsync(BinaryData.FromString("""{"Step":7,"ResumedAtStep":6}"""));
+
+        await BatchKit.Client(host).ScheduleNewOrchestrationInstanceAsync("TrainModel", JsonDocument.Parse(previousInput).RootElement,
+            new Microsoft.DurableTask.StartOrchestrationOptions("job-1"));
+        var done = await BatchKit.Api(host).WaitForEndAsync(new Uri("api/training-jobs/job-1", UriKind.Relative), pollInterval: TimeSpan.FromMilliseconds(200));
+        var output = done.ReadOutput<TrainingJobOutput>();
+
+        Assert.True(done.RuntimeStatus == RuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.Output}");
+        Assert.Equal("job-1", output!.ModelVersion);
+        Assert.Equal(7, output.Metrics["resumedAtStep"]);   // it went on from the previous build's checkpoint
+        Assert.Equal(await HashAsync(storage.Training.GetBlobClient("_jobs/job-1/model.plant")),
+            await HashAsync(storage.ModelFiles.GetBlobClient("test-model/job-1/model.bin")));
+    }
+
+    private static async Task<TrainingJobOutput> RunAsync(PlantFunctions.Contracts.Client.PlantApiClient api, TrainingJobRequest request)
+    {
+        var started = await api.StartTrainingAsync(request);
+        var done = await api.WaitForEndAsync(new Uri(started.StatusQueryGetUri), pollInterval: TimeSpan.FromMilliseconds(200));
+        Assert.True(done.RuntimeStatus == RuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.Output}");
+        return done.ReadOutput<TrainingJobOutput>()!;
+    }
+
+    /// <summary>The trained model file a job left in its folder before registration (there is one per run).</summary>
+    private static async Task<BlobClient> SingleModelFileAsync(PlantStorage storage, string jobId)
+    {
+        var names = new List<string>();
+        await foreach (var blob in storage.Training.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"_jobs/{jobId}/", CancellationToken.None))
+        {
+            if (blob.Name.EndsWith("/model.plant", StringComparison.Ordinal))
+            {
+                names.Add(blob.Name);
+            }
+        }
+
+        return storage.Training.GetBlobClient(Assert.Single(names));
+    }
+
+    private static async Task<string> HashAsync(BlobClient blob) =>
+        Convert.ToHexString(SHA256.HashData((await blob.DownloadContentAsync()).Value.Content.ToArray()));
+
+    private static async Task UploadTrainingNotesAsync(TestPlantHost host, int count)
+    {
+        string notes = string.Concat(Enumerable.Range(0, count).Select(i => JsonSerializer.Serialize(new { id = $"t{i}", text = $"fever case {i}", codes = new[] { "R50.9" } }) + "\n"));
+        await host.Get<PlantStorage>().Training.GetBlobClient("codiesp/train/notes.jsonl").UploadAsync(BinaryData.FromString(notes), overwrite: true);
+    }
+}
