@@ -67,6 +67,42 @@ public sealed class TrainingFaultTests(AzuriteFixture azurite)
             await HashAsync(storage.ModelFiles.GetBlobClient("test-model/job-1/model.bin")));
     }
 
+    [Fact]
+    public async Task Purge_TerminatedJobWhoseActivityStillTrains_IsRefusedWith409UntilItStopsThenPurgesEverything()
+    {
+        // Terminated through the engine's own URL, and no sweep yet to mark it stopped: its activity trains on, holding the checkpoint.
+        var settings = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker");
+        settings["Plant:Training:SliceDuration"] = "00:10:00";
+        settings["Plant:Batches:SweepInterval"] = "01:00:00";
+        await using var host = await TestPlantHost.StartAsync(settings, new FakeModelSettings { TrainSteps = 80, TrainStepDelay = TimeSpan.FromSeconds(1) });
+        var storage = host.Get<PlantStorage>();
+        var api = BatchKit.Api(host);
+        await UploadTrainingNotesAsync(host, 20);
+        await api.StartTrainingAsync(Request);
+        await Poll.UntilAsync(async () => await FilesAsync(storage, "job-1", "/checkpoint.bin") is [var c] && (await c.GetPropertiesAsync()).Value.ContentLength > 0,
+            BatchKit.Timeout, "the first checkpoint");
+        using (var terminate = await host.Client.PostAsync(new Uri("runtime/webhooks/durabletask/instances/job-1/terminate?reason=x", UriKind.Relative), null))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, terminate.StatusCode);
+        }
+
+        await api.WaitForEndAsync(new Uri("api/training-jobs/job-1", UriKind.Relative));
+
+        using var refused = await host.Client.DeleteAsync(new Uri("api/training-jobs/job-1", UriKind.Relative));
+        string reason = await refused.Content.ReadAsStringAsync();
+        await host.Get<PlantFunctions.Pipeline.Training.TrainingStarter>().StopTerminatedAsync(BatchKit.Client(host));   // what the sweep does
+        var checkpoint = Assert.Single(await FilesAsync(storage, "job-1", "/checkpoint.bin"));
+        await Poll.UntilAsync(async () => (await checkpoint.GetPropertiesAsync()).Value.LeaseState != Azure.Storage.Blobs.Models.LeaseState.Leased,
+            BatchKit.Timeout, "the activity to stop");
+        var purged = await api.PurgeTrainingJobAsync("job-1");
+
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("has not stopped yet", reason, StringComparison.Ordinal);
+        Assert.Equal(1, purged.InstancesDeleted);
+        Assert.Null(await api.GetTrainingJobAsync("job-1"));
+        Assert.Empty(await FilesAsync(storage, "job-1", ""));
+    }
+
     private static async Task<TrainingJobOutput> RunAsync(PlantFunctions.Contracts.Client.PlantApiClient api, TrainingJobRequest request)
     {
         var started = await api.StartTrainingAsync(request);
@@ -76,18 +112,22 @@ public sealed class TrainingFaultTests(AzuriteFixture azurite)
     }
 
     /// <summary>The trained model file a job left in its folder before registration (there is one per run).</summary>
-    private static async Task<BlobClient> SingleModelFileAsync(PlantStorage storage, string jobId)
+    private static async Task<BlobClient> SingleModelFileAsync(PlantStorage storage, string jobId) =>
+        Assert.Single(await FilesAsync(storage, jobId, "/model.plant"));
+
+    /// <summary>The blobs of a job's folder whose names end with <paramref name="suffix"/>.</summary>
+    private static async Task<List<BlobClient>> FilesAsync(PlantStorage storage, string jobId, string suffix)
     {
-        var names = new List<string>();
+        var files = new List<BlobClient>();
         await foreach (var blob in storage.Training.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"_jobs/{jobId}/", CancellationToken.None))
         {
-            if (blob.Name.EndsWith("/model.plant", StringComparison.Ordinal))
+            if (blob.Name.EndsWith(suffix, StringComparison.Ordinal))
             {
-                names.Add(blob.Name);
+                files.Add(storage.Training.GetBlobClient(blob.Name));
             }
         }
 
-        return storage.Training.GetBlobClient(Assert.Single(names));
+        return files;
     }
 
     private static async Task<string> HashAsync(BlobClient blob) =>
