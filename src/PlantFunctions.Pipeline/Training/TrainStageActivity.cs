@@ -59,16 +59,28 @@ public sealed partial class TrainStageActivity(
         var clock = Stopwatch.StartNew();
         int threads = plant.Value.Threads;
         LogStage(logger, job.JobId, input.Stage, Environment.ProcessId);
-        var outcome = await Task.Factory.StartNew(() =>
-            {
-                if (threads > 0)
+        TrainingStageOutcome outcome;
+        try
+        {
+            outcome = await Task.Factory.StartNew(() =>
                 {
-                    TorchRuntime.UseThreads(threads);
-                }
+                    if (threads > 0)
+                    {
+                        TorchRuntime.UseThreads(threads);
+                    }
 
-                return trainer.TrainStage(request, stage, checkpoints, progress, () => clock.Elapsed >= job.SliceDuration, checkpoints.Lost);
-            },
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                    return trainer.TrainStage(request, stage, checkpoints, progress, () => clock.Elapsed >= job.SliceDuration, checkpoints.Lost);
+                },
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (checkpoints.LeaseLost)
+        {
+            // Another delivery of this work holds the job now, or storage kept the lease from being renewed: this slice
+            // ends unfinished (not failed, no attempt used) and the next activity resumes from the last checkpoint.
+            var latest = progress.Latest;
+            LogLeaseLost(logger, job.JobId, input.Stage, latest?.Epoch ?? 0);
+            return new TrainStageResult(input.Stage, false, latest?.Epoch ?? 0, latest?.Epochs ?? 0, Finite(latest?.Loss), latest?.Metrics, null, checkpoints.Resumed);
+        }
 
         if (outcome.Result is { } result)
         {
@@ -77,9 +89,11 @@ public sealed partial class TrainStageActivity(
 
         var last = outcome.Last ?? progress.Latest;
         LogSlice(logger, job.JobId, input.Stage, outcome.Done, last?.Epoch ?? 0, clock.Elapsed.TotalSeconds);
-        return new TrainStageResult(input.Stage, outcome.Done, last?.Epoch ?? 0, last?.Epochs ?? 0, last is { Loss: var loss } && double.IsFinite(loss) ? loss : null,
+        return new TrainStageResult(input.Stage, outcome.Done, last?.Epoch ?? 0, last?.Epochs ?? 0, Finite(last?.Loss),
             outcome.Result?.Metrics ?? last?.Metrics, outcome.Done ? 0 : last?.Remaining?.TotalSeconds, outcome.Resumed);
     }
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
 
     /// <summary>Keeps the newest progress report of the training thread.</summary>
     private sealed class LatestProgress : IProgress<TrainingProgress>
@@ -93,6 +107,10 @@ public sealed partial class TrainStageActivity(
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Training job {JobId}: stage {Stage} in process {ProcessId}")]
     private static partial void LogStage(ILogger logger, string jobId, string stage, int processId);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
+        Message = "Training job {JobId}: stage {Stage} slice ended at epoch {Epoch} without its lease (another delivery holds the job, or storage kept the lease from being renewed); the next slice resumes from the last checkpoint")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId, string stage, int epoch);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Training job {JobId}: stage {Stage} slice ended (done: {Done}, epoch {Epoch}) after {Seconds:F1} s")]
     private static partial void LogSlice(ILogger logger, string jobId, string stage, bool done, int epoch, double seconds);

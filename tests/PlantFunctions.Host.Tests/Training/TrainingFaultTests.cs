@@ -103,6 +103,50 @@ public sealed class TrainingFaultTests(AzuriteFixture azurite)
         Assert.Empty(await FilesAsync(storage, "job-1", ""));
     }
 
+    [Fact]
+    public async Task TrainingJob_DuplicateDeliveryWhileCheckpointRequestsAreCutOffLongerThanTheLease_OneTrainerAdvancesAndTheJobCompletes()
+    {
+        string hub = azurite.UniqueName("t");
+        await using var proxy = await FaultyProxy.StartAsync(new Uri($"http://127.0.0.1:{azurite.Emulator.BlobPort}"));
+        string proxied = azurite.ConnectionString.Replace($"127.0.0.1:{azurite.Emulator.BlobPort}", proxy.Address.Authority, StringComparison.Ordinal);
+        var saved = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        // A language-model stage of 12 steps of 1.5 s in one activity; the other stages quick.
+        var model = new FakeModelSettings { TrainSteps = 48, TrainStepDelay = TimeSpan.FromMilliseconds(20), LanguageModelStepDelay = TimeSpan.FromSeconds(1.5), SavedSteps = saved };
+        Dictionary<string, string?> Settings(string roles)
+        {
+            var settings = PlantTestSettings.For(azurite, hub, roles);
+            settings["AzureWebJobsStorage"] = proxied;
+            settings["Plant:Training:SliceDuration"] = "00:10:00";
+            settings["Plant:Training:MaxAttempts"] = "1";   // an attempt used up by the duplicate or the outage fails the job
+            return settings;
+        }
+
+        await using var first = await TestPlantHost.StartAsync(Settings("api,worker"), model);
+        await using var second = await TestPlantHost.StartAsync(Settings("worker"), model);
+        await UploadTrainingNotesAsync(first, 20);
+        var api = BatchKit.Api(first);
+        await api.StartTrainingAsync(Request);
+        var early = await Poll.ForAsync(() => api.GetTrainingJobAsync("job-1"), s => !saved.IsEmpty || s?.RuntimeStatus.IsTerminal() == true, BatchKit.Timeout, "the first checkpoint");
+        Assert.False(saved.IsEmpty, $"the job ended before its first checkpoint: {early?.RuntimeStatus} {early?.Output}");
+
+        // The duplicate: a copy of the TrainStage message, which the other worker takes while the first trains.
+        var workItems = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, $"{hub}-workitems");
+        string message = (await Poll.ForAsync(async () => (await workItems.PeekMessagesAsync(32)).Value.Select(m => m.Body.ToString())
+                .FirstOrDefault(body => body.Contains("TrainStage", StringComparison.Ordinal)), body => body is not null, BatchKit.Timeout,
+            "the TrainStage message to be visible (the engine renews it every 5 s; the tests' visibility timeout is 4 s)"))!;
+        await workItems.SendMessageAsync(message);
+        proxy.ResetFor(TimeSpan.FromSeconds(20), request => request.Path.Value!.EndsWith("/checkpoint.bin", StringComparison.Ordinal));
+        var done = await api.WaitForEndAsync(new Uri("api/training-jobs/job-1", UriKind.Relative), pollInterval: TimeSpan.FromMilliseconds(300));
+        var storage = first.Get<PlantStorage>();
+        var versions = await api.ListModelsAsync();
+
+        Assert.True(done.RuntimeStatus == RuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.Output}");
+        Assert.True(proxy.Faults > 3, $"the proxy dropped {proxy.Faults} requests");
+        Assert.Equal(Enumerable.Range(1, 48), saved);   // every step saved once, in order: never two trainers at once
+        var version = Assert.Single(versions.Versions);
+        Assert.Equal(await HashAsync(await SingleModelFileAsync(storage, "job-1")), await HashAsync(storage.ModelFiles.GetBlobClient($"test-model/{version.Version}/model.bin")));
+    }
+
     private static async Task<TrainingJobOutput> RunAsync(PlantFunctions.Contracts.Client.PlantApiClient api, TrainingJobRequest request)
     {
         var started = await api.StartTrainingAsync(request);
