@@ -79,7 +79,7 @@ public sealed partial class TrainStageActivity(
             // ends unfinished (not failed, no attempt used) and the next activity resumes from the last checkpoint.
             var latest = progress.Latest;
             LogLeaseLost(logger, job.JobId, input.Stage, latest?.Epoch ?? 0);
-            return new TrainStageResult(input.Stage, false, latest?.Epoch ?? 0, latest?.Epochs ?? 0, Finite(latest?.Loss), latest?.Metrics, null, checkpoints.Resumed);
+            return new TrainStageResult(input.Stage, false, latest?.Epoch ?? 0, latest?.Epochs ?? 0, Finite(latest?.Loss), Finite(latest?.Metrics), null, checkpoints.Resumed);
         }
 
         if (outcome.Result is { } result)
@@ -90,10 +90,17 @@ public sealed partial class TrainStageActivity(
         var last = outcome.Last ?? progress.Latest;
         LogSlice(logger, job.JobId, input.Stage, outcome.Done, last?.Epoch ?? 0, clock.Elapsed.TotalSeconds);
         return new TrainStageResult(input.Stage, outcome.Done, last?.Epoch ?? 0, last?.Epochs ?? 0, Finite(last?.Loss),
-            outcome.Result?.Metrics ?? last?.Metrics, outcome.Done ? 0 : last?.Remaining?.TotalSeconds, outcome.Resumed);
+            Finite(outcome.Result?.Metrics ?? last?.Metrics), outcome.Done ? 0 : last?.Remaining?.TotalSeconds, outcome.Resumed);
     }
 
     private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    /// <summary>
+    /// The metrics without NaN and infinite values, which JSON cannot carry (the result would fail to serialise and the
+    /// slice with it): a metric with nothing to measure (e.g. the ranker's rare codes when no code is rare) is left out.
+    /// </summary>
+    private static Dictionary<string, double>? Finite(IReadOnlyDictionary<string, double>? metrics) =>
+        metrics?.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value);
 
     /// <summary>Keeps the newest progress report of the training thread.</summary>
     private sealed class LatestProgress : IProgress<TrainingProgress>
