@@ -1,7 +1,12 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using PlantFunctions.Pipeline.Configuration;
 using PlantFunctions.Pipeline.Requests;
 using PlantFunctions.Contracts;
@@ -9,6 +14,15 @@ using PlantFunctions.Contracts.Models;
 using PlantFunctions.Pipeline.Storage;
 
 namespace PlantFunctions.Pipeline.Coding;
+
+/// <summary>A model file an upload stored (not yet registered).</summary>
+/// <param name="Name">Model name.</param>
+/// <param name="Version">Version.</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="Sha256">Its SHA-256, hex.</param>
+/// <param name="ETag">The stored blob's ETag.</param>
+/// <param name="Resumed">Whether an earlier upload of the same content had stored it (its registration is resumed).</param>
+public sealed record StoredModelFile(string Name, string Version, long Size, string Sha256, ETag ETag, bool Resumed);
 
 /// <summary>
 /// Model versions: files under <c>models/{name}/{version}/</c> (<c>model.bin</c> and <c>metrics.json</c>) and rows in
@@ -19,6 +33,10 @@ public sealed class ModelRegistry(PlantStorage hub, TimeProvider time)
     private const string ActiveRowKey = "active";
     private const string JobMetadata = "plantjob";
     private const string RunMetadata = "plantrun";
+    private const string HashMetadata = "plantsha256";
+
+    /// <summary>Bytes of an uploaded model file held in memory at a time (one block).</summary>
+    public const int BlockSize = 4 * 1024 * 1024;
 
     /// <summary>
     /// Registers a model file as version <paramref name="version"/> for training job <paramref name="trainingJobId"/>
@@ -100,36 +118,136 @@ public sealed class ModelRegistry(PlantStorage hub, TimeProvider time)
     }
 
     /// <summary>
-    /// Registers a version that must not exist yet: the model file is uploaded If-None-Match, so of two registrations of
-    /// the same version exactly one succeeds; the other gets <see cref="PlantRequestError.Conflict"/>.
+    /// Streams a model file for version <paramref name="version"/> into <c>models/{name}/{version}/model.bin</c> without
+    /// holding it anywhere else: the body is read in blocks of <see cref="BlockSize"/> (one in memory at a time), each
+    /// staged to the blob as it comes, counted against <paramref name="maxBytes"/> (a body without a declared length is
+    /// refused as soon as it passes the limit) and hashed; the blob appears only when the block list is committed,
+    /// If-None-Match, with the hash in its metadata, so of two uploads of a version exactly one commits. When the file
+    /// exists but the version has no row (an earlier upload of it stopped before registering), the same content resumes
+    /// that registration; other content is a conflict.
     /// </summary>
-    public async Task<ModelVersionInfo> RegisterNewAsync(string name, string version, Stream modelFile, IReadOnlyDictionary<string, double> metrics,
-        bool activate = false, CancellationToken cancellationToken = default)
+    /// <exception cref="PlantRequestException">An empty body (400), too large (413), or a version whose file has other content (409).</exception>
+    public async Task<StoredModelFile> StoreModelFileAsync(string name, string version, Stream body, long maxBytes, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(modelFile);
+        ArgumentNullException.ThrowIfNull(body);
         CheckNames(name, version);
-        long size = modelFile.Length - modelFile.Position;
+        var blob = hub.ModelFiles.GetBlockBlobClient($"{name}/{version}/model.bin");
+        string upload = Guid.NewGuid().ToString("N");
+        var blocks = new List<string>();
+        long size = 0;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
         try
         {
-            var conditions = new BlobRequestConditions { IfNoneMatch = ETag.All };
-            await hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin")
-                .UploadAsync(modelFile, new BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                int filled = 0, read;
+                while (filled < BlockSize && (read = await body.ReadAsync(buffer.AsMemory(filled, BlockSize - filled), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    filled += read;
+                }
+
+                if (filled == 0)
+                {
+                    break;
+                }
+
+                size += filled;
+                if (size > maxBytes)
+                {
+                    throw new PlantRequestException(PlantRequestError.TooLarge,
+                        $"the model file is larger than the limit of {maxBytes / (1024 * 1024):N0} MB");
+                }
+
+                hash.AppendData(buffer, 0, filled);
+                string id = Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{upload}{blocks.Count:D6}")));
+                using var block = new MemoryStream(buffer, 0, filled, writable: false);
+                await blob.StageBlockAsync(id, block, cancellationToken: cancellationToken).ConfigureAwait(false);
+                blocks.Add(id);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (size == 0)
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid, "the model file is empty: send the file that plant train wrote as the request body");
+        }
+
+        string sha256 = Convert.ToHexString(hash.GetHashAndReset());
+        try
+        {
+            var committed = await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },
+                Metadata = new Dictionary<string, string> { [HashMetadata] = sha256 },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, cancellationToken).ConfigureAwait(false);
+            return new StoredModelFile(name, version, size, sha256, committed.Value.ETag, false);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
+            var existing = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            string stored = existing.Metadata.TryGetValue(HashMetadata, out string? value) ? value : await HashOfAsync(blob, cancellationToken).ConfigureAwait(false);
+            if (stored == sha256 && await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return new StoredModelFile(name, version, size, sha256, existing.ETag, true);
+            }
+
             throw VersionExists(name, version);
         }
-
-        return await RecordAsync(name, version, size, metrics, null, null, activate, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Refuses bad names and versions that exist, before anything is uploaded.</summary>
-    /// <exception cref="PlantRequestException">Invalid name or version (400), or an existing version (409).</exception>
+    /// <summary>A read stream of a stored model file (seekable: a model loader can read it as a file).</summary>
+    public async Task<Stream> OpenModelFileAsync(StoredModelFile file, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return await hub.ModelFiles.GetBlobClient($"{file.Name}/{file.Version}/model.bin")
+            .OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a stored model file that will not be registered (the loader refused it), unless it changed since.</summary>
+    public async Task DeleteUnregisteredFileAsync(StoredModelFile file, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        try
+        {
+            await hub.ModelFiles.GetBlobClient($"{file.Name}/{file.Version}/model.bin")
+                .DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = file.ETag }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // Replaced since: not ours to delete.
+        }
+    }
+
+    /// <summary>Registers an uploaded model file (stored by <see cref="StoreModelFileAsync"/>) as its version.</summary>
+    public Task<ModelVersionInfo> RecordUploadAsync(StoredModelFile file, IReadOnlyDictionary<string, double> metrics, bool activate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return RecordAsync(file.Name, file.Version, file.Size, metrics, null, null, activate, cancellationToken);
+    }
+
+    private static async Task<string> HashOfAsync(BlobBaseClient blob, CancellationToken cancellationToken)
+    {
+        var content = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken).ConfigureAwait(false);
+        await using (content.ConfigureAwait(false))
+        {
+            return Convert.ToHexString(await SHA256.HashDataAsync(content, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// Refuses bad names and registered versions, before anything is uploaded. (A version whose file exists without a
+    /// row is not refused here: an upload of the same file resumes its registration.)
+    /// </summary>
+    /// <exception cref="PlantRequestException">Invalid name or version (400), or a registered version (409).</exception>
     public async Task CheckNewVersionAsync(string name, string version, CancellationToken cancellationToken = default)
     {
         CheckNames(name, version);
-        if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is not null
-            || await hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin").ExistsAsync(cancellationToken).ConfigureAwait(false))
+        if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw VersionExists(name, version);
         }
