@@ -67,6 +67,40 @@ public sealed class RealModelJourneyTests(AzuriteFixture azurite)
         }
     }
 
+    [Fact]
+    public async Task TrainingJob_TheRealTrainersTinyPresetThroughTheService_CompletesAndRegistersItsModel()
+    {
+        int port = PlantCli.FreePort();
+        var settings = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker");
+        settings["Plant:Training:MaxAttempts"] = "1";   // a slice whose output cannot be written fails the job, not just an attempt
+        string folder = PlantCli.FolderWithLocalSettings(settings, port);
+        // Three codes over 40 notes: no code is rare, so the ranker's rare-code metric has nothing to measure (NaN).
+        var corpus = new SyntheticCorpus(new SyntheticCorpusOptions { Documents = 40, Codes = 3, VocabularySize = 300, MedianWords = 50, Seed = 5 });
+        string notes = string.Join('\n', corpus.Notes().Select(n => JsonSerializer.Serialize(new { id = n.Id, text = n.Text, codes = n.Codes })));
+
+        using var serve = PlantCli.Start(folder, null, "serve");
+        string api = $"http://localhost:{port}";
+        await serve.WaitUntilAnswersAsync($"{api}/api/health/ready", Timeout, "plant serve to report ready");
+        await azurite.Account.Blobs.GetBlobContainerClient(settings["Plant:Containers:Training"]).GetBlobClient("synthetic/train.jsonl")
+            .UploadAsync(BinaryData.FromString(notes), overwrite: true);
+        using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = Timeout };
+        var client = new PlantFunctions.Contracts.Client.PlantApiClient(http, PlantTestSettings.FunctionKey);
+        var started = await client.StartTrainingAsync(new PlantFunctions.Contracts.Training.TrainingJobRequest("synthetic/", Preset: "tiny",
+            Epochs: new PlantFunctions.Contracts.Training.TrainingEpochs(1, 1, 1), Seed: 3, JobId: "real-train", Refit: false));
+        using var deadline = new CancellationTokenSource(Timeout);
+        var done = await client.WaitForEndAsync(new Uri(started.StatusQueryGetUri), null, TimeSpan.FromMilliseconds(300), deadline.Token);
+        var output = done.ReadOutput<PlantFunctions.Contracts.Training.TrainingJobOutput>();
+        var versions = await client.ListModelsAsync();
+
+        Assert.True(done.RuntimeStatus == PlantFunctions.Contracts.Instances.RuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.Output}{Environment.NewLine}{serve.Output}");
+        Assert.Equal("real-train", output!.ModelVersion);
+        Assert.Contains("MAP", output.Metrics.Keys);
+        Assert.All(output.Metrics.Values, v => Assert.True(double.IsFinite(v)));
+        var version = Assert.Single(versions.Versions);
+        Assert.Equal("real-train", versions.ActiveVersion);
+        Assert.True(version.SizeBytes > 10_000, $"a model file of {version.SizeBytes} bytes");
+    }
+
     private static async Task<List<ResultRecord>> ReadResultsAsync(Azure.Storage.Blobs.BlobContainerClient results, string batchId)
     {
         var records = new List<ResultRecord>();

@@ -1,30 +1,17 @@
-using Azure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using PlantFunctions.Pipeline.Storage;
 
 namespace PlantFunctions.Host.Health;
 
-/// <summary>Ready when the storage account answers (the models table of the task hub).</summary>
-internal sealed class StorageHealthCheck(PlantStorage storage) : IHealthCheck
+/// <summary>
+/// Ready when the storage account answers (the models table of the task hub), within <c>Plant:HealthProbeTimeout</c>;
+/// the answer is reused for <c>Plant:HealthCacheDuration</c> (see <see cref="StorageProbe"/>).
+/// </summary>
+internal sealed class StorageHealthCheck(StorageProbe storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            await foreach (var _ in storage.Models.QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 1, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false))
-            {
-                break;
-            }
-
-            return HealthCheckResult.Healthy($"storage account '{storage.Account.AccountName}', task hub '{storage.TaskHub}'");
-        }
-        catch (RequestFailedException ex)
-        {
-            return HealthCheckResult.Unhealthy($"storage not reachable: {ex.Status} {ex.ErrorCode}");
-        }
-        catch (HttpRequestException ex)
-        {
-            return HealthCheckResult.Unhealthy($"storage not reachable: {ex.Message}");
-        }
+        var probe = await storage.CheckAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return probe.Reachable ? HealthCheckResult.Healthy(probe.Description) : HealthCheckResult.Unhealthy(probe.Description);
     }
 }

@@ -13,7 +13,9 @@ namespace PlantFunctions.Pipeline.Coding;
 /// coder with <see cref="AcquireAsync"/> and give it back by disposing the lease. At most
 /// <c>Plant:Workers:MaxLoadedModels</c> versions stay loaded: beyond that, the least recently used version that no
 /// shard holds is disposed (on the inference thread), so a long-running worker does not keep every version it ever
-/// coded with. A failed load is forgotten so the next shard tries again.
+/// coded with. A failed load is forgotten so the next shard tries again, except a file the loader refuses
+/// (<see cref="InvalidDataException"/>): versions are immutable, so that version fails at once from then on with a
+/// <see cref="ModelLoadException"/>, without downloading the file again.
 /// </summary>
 public sealed partial class CoderCache(
     IServiceProvider services,
@@ -80,7 +82,8 @@ public sealed partial class CoderCache(
             lock (gate)
             {
                 entry.Users--;
-                if (entry.Load.IsFaulted && entries.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
+                if (entry.Load.IsFaulted && entry.Load.Exception?.InnerException is not ModelLoadException
+                    && entries.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
                 {
                     entries.Remove(key);
                 }
@@ -159,11 +162,19 @@ public sealed partial class CoderCache(
         span?.SetTag("plant.model_version", model.Version);
         var started = time.GetTimestamp();
         var content = await registry.DownloadAsync(model.Blob).ConfigureAwait(false);
-        var coder = await inference.RunAsync(() =>
+        INoteCoder coder;
+        try
         {
-            using var stream = content.ToStream();
-            return loader.Load(stream);
-        }).ConfigureAwait(false);
+            coder = await inference.RunAsync(() =>
+            {
+                using var stream = content.ToStream();
+                return loader.Load(stream);
+            }).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelLoadException($"model '{model.Name}' version '{model.Version}' cannot be loaded by this service: {ex.Message}", ex);
+        }
         double seconds = time.GetElapsedTime(started).TotalSeconds;
         Telemetry.PlantTelemetry.ModelLoaded(model.Version, seconds);
         LogLoaded(logger, model.Name, model.Version, content.ToMemory().Length, seconds);

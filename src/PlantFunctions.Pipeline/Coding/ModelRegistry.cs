@@ -1,6 +1,12 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using PlantFunctions.Pipeline.Configuration;
 using PlantFunctions.Pipeline.Requests;
 using PlantFunctions.Contracts;
@@ -9,6 +15,15 @@ using PlantFunctions.Pipeline.Storage;
 
 namespace PlantFunctions.Pipeline.Coding;
 
+/// <summary>A model file an upload stored (not yet registered).</summary>
+/// <param name="Name">Model name.</param>
+/// <param name="Version">Version.</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="Sha256">Its SHA-256, hex.</param>
+/// <param name="ETag">The stored blob's ETag.</param>
+/// <param name="Resumed">Whether an earlier upload of the same content had stored it (its registration is resumed).</param>
+public sealed record StoredModelFile(string Name, string Version, long Size, string Sha256, ETag ETag, bool Resumed);
+
 /// <summary>
 /// Model versions: files under <c>models/{name}/{version}/</c> (<c>model.bin</c> and <c>metrics.json</c>) and rows in
 /// <c>{Hub}Models</c>, with one active version per name. The first version registered under a name becomes active.
@@ -16,62 +31,223 @@ namespace PlantFunctions.Pipeline.Coding;
 public sealed class ModelRegistry(PlantStorage hub, TimeProvider time)
 {
     private const string ActiveRowKey = "active";
+    private const string JobMetadata = "plantjob";
+    private const string RunMetadata = "plantrun";
+    private const string HashMetadata = "plantsha256";
+
+    /// <summary>Bytes of an uploaded model file held in memory at a time (one block).</summary>
+    public const int BlockSize = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Registers the model a training job produced as version <paramref name="version"/>, once: the file is uploaded
-    /// If-None-Match, so a retried registration of the same job finds its own version and returns it; a version that
-    /// another job or an upload registered is a conflict. Activates it when asked or when the name has no active version.
+    /// Registers a model file as version <paramref name="version"/> for training job <paramref name="trainingJobId"/>
+    /// (when given), once: the file is uploaded If-None-Match, so a retried registration of the same job finds its own
+    /// version and returns it; a version that another job or an upload registered is a conflict. Activates it when asked
+    /// or when the name has no active version. (For jobs whose runs have ids, see <see cref="RegisterTrainedAsync"/>.)
     /// </summary>
-    public async Task<ModelVersionInfo> RegisterAsync(string name, string version, BinaryData modelFile, IReadOnlyDictionary<string, double> metrics,
-        string? trainingJobId = null, bool activate = false, CancellationToken cancellationToken = default)
+    public Task<ModelVersionInfo> RegisterAsync(string name, string version, BinaryData modelFile, IReadOnlyDictionary<string, double> metrics,
+        string? trainingJobId = null, bool activate = false, CancellationToken cancellationToken = default) =>
+        RegisterTrainedAsync(name, version, modelFile, metrics, trainingJobId, null, activate, cancellationToken);
+
+    /// <summary>
+    /// Registers the model a run of a training job produced as version <paramref name="version"/>, once and resumably:
+    /// the file is uploaded If-None-Match with the job and run ids in its metadata, so a retried registration of the
+    /// same run finds its own file (and writes the row if an earlier attempt stopped before it); a version whose file
+    /// another run, job or upload wrote is a conflict: a purged job id used again never takes over the version of its
+    /// earlier run. Without a run id (jobs started before runs had ids) the file counts as the job's own unless the
+    /// version's row names another job.
+    /// </summary>
+    /// <exception cref="PlantRequestException">Invalid names (400) or a version that is not this run's (409).</exception>
+    public async Task<ModelVersionInfo> RegisterTrainedAsync(string name, string version, BinaryData modelFile, IReadOnlyDictionary<string, double> metrics,
+        string? trainingJobId, string? trainingRunId, bool activate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(modelFile);
         CheckNames(name, version);
         var blob = hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin");
-        if (!await blob.UploadIfAbsentAsync(modelFile, "application/octet-stream", cancellationToken).ConfigureAwait(false))
+        var metadata = new Dictionary<string, string>();
+        if (trainingJobId is not null)
         {
-            var existing = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
-            if (existing is not null && !string.Equals(existing.TrainingJobId, trainingJobId, StringComparison.Ordinal))
-            {
-                throw new PlantRequestException(PlantRequestError.Conflict,
-                    $"model '{name}' already has a version '{version}' from {(existing.TrainingJobId is null ? "an upload" : $"training job '{existing.TrainingJobId}'")}");
-            }
+            metadata[JobMetadata] = trainingJobId;
         }
 
-        return await RecordAsync(name, version, modelFile.ToMemory().Length, metrics, trainingJobId, activate, cancellationToken).ConfigureAwait(false);
-    }
+        if (trainingRunId is not null)
+        {
+            metadata[RunMetadata] = trainingRunId;
+        }
 
-    /// <summary>
-    /// Registers a version that must not exist yet: the model file is uploaded If-None-Match, so of two registrations of
-    /// the same version exactly one succeeds; the other gets <see cref="PlantRequestError.Conflict"/>.
-    /// </summary>
-    public async Task<ModelVersionInfo> RegisterNewAsync(string name, string version, Stream modelFile, IReadOnlyDictionary<string, double> metrics,
-        bool activate = false, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(modelFile);
-        CheckNames(name, version);
-        long size = modelFile.Length - modelFile.Position;
         try
         {
-            var conditions = new Azure.Storage.Blobs.Models.BlobRequestConditions { IfNoneMatch = ETag.All };
-            await hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin")
-                .UploadAsync(modelFile, new Azure.Storage.Blobs.Models.BlobUploadOptions { Conditions = conditions }, cancellationToken).ConfigureAwait(false);
+            var options = new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },
+                Metadata = metadata,
+            };
+            await blob.UploadAsync(modelFile, options, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
-            throw VersionExists(name, version);
+            var existing = await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+            bool own;
+            if (trainingRunId is null)
+            {
+                own = existing is null || string.Equals(existing.TrainingJobId, trainingJobId, StringComparison.Ordinal);
+            }
+            else
+            {
+                var stored = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.Metadata;
+                own = stored.TryGetValue(RunMetadata, out string? run) && run == trainingRunId
+                      && stored.TryGetValue(JobMetadata, out string? job) && job == trainingJobId;
+            }
+
+            if (!own)
+            {
+                string owner = existing is null ? "another run or an upload" : existing.TrainingJobId is null ? "an upload" : $"training job '{existing.TrainingJobId}'";
+                throw new PlantRequestException(PlantRequestError.Conflict, $"model '{name}' already has a version '{version}' from {owner}");
+            }
         }
 
-        return await RecordAsync(name, version, size, metrics, null, activate, cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(name, version, modelFile.ToMemory().Length, metrics, trainingJobId, trainingRunId, activate, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Refuses bad names and versions that exist, before anything is uploaded.</summary>
-    /// <exception cref="PlantRequestException">Invalid name or version (400), or an existing version (409).</exception>
+    /// <summary>Whether version <paramref name="version"/> of <paramref name="name"/> is registered or has a model file.</summary>
+    public async Task<bool> IsTakenAsync(string name, string version, CancellationToken cancellationToken = default)
+    {
+        CheckNames(name, version);
+        return await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is not null
+               || await hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin").ExistsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Streams a model file for version <paramref name="version"/> into <c>models/{name}/{version}/model.bin</c> without
+    /// holding it anywhere else: the body is read in blocks of <see cref="BlockSize"/> (one in memory at a time), each
+    /// staged to the blob as it comes, counted against <paramref name="maxBytes"/> (a body without a declared length is
+    /// refused as soon as it passes the limit) and hashed; the blob appears only when the block list is committed,
+    /// If-None-Match, with the hash in its metadata, so of two uploads of a version exactly one commits. When the file
+    /// exists but the version has no row (an earlier upload of it stopped before registering), the same content resumes
+    /// that registration; other content is a conflict.
+    /// </summary>
+    /// <exception cref="PlantRequestException">An empty body (400), too large (413), or a version whose file has other content (409).</exception>
+    public async Task<StoredModelFile> StoreModelFileAsync(string name, string version, Stream body, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        CheckNames(name, version);
+        var blob = hub.ModelFiles.GetBlockBlobClient($"{name}/{version}/model.bin");
+        string upload = Guid.NewGuid().ToString("N");
+        var blocks = new List<string>();
+        long size = 0;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BlockSize);
+        try
+        {
+            while (true)
+            {
+                int filled = 0, read;
+                while (filled < BlockSize && (read = await body.ReadAsync(buffer.AsMemory(filled, BlockSize - filled), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    filled += read;
+                }
+
+                if (filled == 0)
+                {
+                    break;
+                }
+
+                size += filled;
+                if (size > maxBytes)
+                {
+                    throw new PlantRequestException(PlantRequestError.TooLarge,
+                        $"the model file is larger than the limit of {maxBytes / (1024 * 1024):N0} MB");
+                }
+
+                hash.AppendData(buffer, 0, filled);
+                string id = Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{upload}{blocks.Count:D6}")));
+                using var block = new MemoryStream(buffer, 0, filled, writable: false);
+                await blob.StageBlockAsync(id, block, cancellationToken: cancellationToken).ConfigureAwait(false);
+                blocks.Add(id);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        if (size == 0)
+        {
+            throw new PlantRequestException(PlantRequestError.Invalid, "the model file is empty: send the file that plant train wrote as the request body");
+        }
+
+        string sha256 = Convert.ToHexString(hash.GetHashAndReset());
+        try
+        {
+            var committed = await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = "application/octet-stream" },
+                Metadata = new Dictionary<string, string> { [HashMetadata] = sha256 },
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, cancellationToken).ConfigureAwait(false);
+            return new StoredModelFile(name, version, size, sha256, committed.Value.ETag, false);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            var existing = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
+            string stored = existing.Metadata.TryGetValue(HashMetadata, out string? value) ? value : await HashOfAsync(blob, cancellationToken).ConfigureAwait(false);
+            if (stored == sha256 && await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return new StoredModelFile(name, version, size, sha256, existing.ETag, true);
+            }
+
+            throw VersionExists(name, version);
+        }
+    }
+
+    /// <summary>A read stream of a stored model file (seekable: a model loader can read it as a file).</summary>
+    public async Task<Stream> OpenModelFileAsync(StoredModelFile file, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return await hub.ModelFiles.GetBlobClient($"{file.Name}/{file.Version}/model.bin")
+            .OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a stored model file that will not be registered (the loader refused it), unless it changed since.</summary>
+    public async Task DeleteUnregisteredFileAsync(StoredModelFile file, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        try
+        {
+            await hub.ModelFiles.GetBlobClient($"{file.Name}/{file.Version}/model.bin")
+                .DeleteIfExistsAsync(conditions: new BlobRequestConditions { IfMatch = file.ETag }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // Replaced since: not ours to delete.
+        }
+    }
+
+    /// <summary>Registers an uploaded model file (stored by <see cref="StoreModelFileAsync"/>) as its version.</summary>
+    public Task<ModelVersionInfo> RecordUploadAsync(StoredModelFile file, IReadOnlyDictionary<string, double> metrics, bool activate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return RecordAsync(file.Name, file.Version, file.Size, metrics, null, null, activate, cancellationToken);
+    }
+
+    private static async Task<string> HashOfAsync(BlobBaseClient blob, CancellationToken cancellationToken)
+    {
+        var content = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken).ConfigureAwait(false);
+        await using (content.ConfigureAwait(false))
+        {
+            return Convert.ToHexString(await SHA256.HashDataAsync(content, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
+    /// <summary>
+    /// Refuses bad names and registered versions, before anything is uploaded. (A version whose file exists without a
+    /// row is not refused here: an upload of the same file resumes its registration.)
+    /// </summary>
+    /// <exception cref="PlantRequestException">Invalid name or version (400), or a registered version (409).</exception>
     public async Task CheckNewVersionAsync(string name, string version, CancellationToken cancellationToken = default)
     {
         CheckNames(name, version);
-        if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is not null
-            || await hub.ModelFiles.GetBlobClient($"{name}/{version}/model.bin").ExistsAsync(cancellationToken).ConfigureAwait(false))
+        if (await GetVersionAsync(name, version, cancellationToken).ConfigureAwait(false) is not null)
         {
             throw VersionExists(name, version);
         }
@@ -89,7 +265,7 @@ public sealed class ModelRegistry(PlantStorage hub, TimeProvider time)
         $"model '{name}' already has a version '{version}'; versions cannot be replaced, upload the file under a new version");
 
     private async Task<ModelVersionInfo> RecordAsync(string name, string version, long size, IReadOnlyDictionary<string, double> metrics,
-        string? trainingJobId, bool activate, CancellationToken cancellationToken)
+        string? trainingJobId, string? trainingRunId, bool activate, CancellationToken cancellationToken)
     {
         string folder = $"{name}/{version}/";
         var now = time.GetUtcNow();
@@ -104,6 +280,7 @@ public sealed class ModelRegistry(PlantStorage hub, TimeProvider time)
             SizeBytes = size,
             MetricsJson = JsonSerializer.Serialize(metrics, PlantJson.Options),
             TrainingJobId = trainingJobId,
+            TrainingRunId = trainingRunId,
             CreatedTime = now,
         };
         await hub.Models.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);

@@ -27,5 +27,7 @@ internal sealed class ModelVersionEntity : ITableEntity
 
     public string? TrainingJobId { get; set; }
 
+    public string? TrainingRunId { get; set; }
+
     public DateTimeOffset CreatedTime { get; set; }
 }

@@ -35,4 +35,12 @@ public sealed class PlantOptions
     [Required]
     [RegularExpression(NameRules.ModelNamePattern, ErrorMessage = "Plant:ModelName must be 1-63 letters, digits, '-', '_' or '.', starting with a letter or digit")]
     public string ModelName { get; set; } = "codiesp-dx";
+
+    /// <summary>The longest <c>/api/health/ready</c> waits for storage before it answers 503. Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan HealthProbeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long <c>/api/health/ready</c> reuses its storage answer (anonymous probes cost one storage call per this). Default 5 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan HealthCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
 }

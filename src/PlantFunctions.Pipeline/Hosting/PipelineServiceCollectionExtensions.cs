@@ -28,6 +28,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ => StorageAccount.FromConfiguration(configuration));
         services.AddSingleton<PlantStorage>();
+        services.AddSingleton<StorageProbe>();
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton(sp => InferenceThread.ForTorchThreads(sp.GetRequiredService<IOptions<PlantOptions>>().Value.Threads));
         services.AddSingleton<CoderCache>();

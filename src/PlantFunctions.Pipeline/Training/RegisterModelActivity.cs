@@ -12,8 +12,9 @@ namespace PlantFunctions.Pipeline.Training;
 public sealed record RegisterModelRequest(TrainModelInput Job, IReadOnlyDictionary<string, double> Metrics);
 
 /// <summary>
-/// Registers the job's trained model file as version <see cref="TrainModelInput.ModelVersion"/> (the instance id), once:
-/// a rerun finds the version its job registered and returns it.
+/// Registers the run's trained model file as version <see cref="TrainModelInput.ModelVersion"/> (chosen when the job
+/// started), once and resumably: a rerun finds the file its run uploaded and returns the version; a version another run
+/// registered is a conflict (see <see cref="ModelRegistry.RegisterTrainedAsync"/>).
 /// </summary>
 [DurableTask(TaskNames.RegisterModel)]
 public sealed partial class RegisterModelActivity(PlantStorage storage, ModelRegistry registry, ILogger<RegisterModelActivity> logger)
@@ -25,8 +26,8 @@ public sealed partial class RegisterModelActivity(PlantStorage storage, ModelReg
         ArgumentNullException.ThrowIfNull(input);
         var job = input.Job;
         string name = job.Request.ModelName!;
-        var file = (await storage.Training.GetBlobClient(TrainingJobPaths.ModelFile(job.JobId)).DownloadContentAsync().ConfigureAwait(false)).Value.Content;
-        var model = await registry.RegisterAsync(name, job.ModelVersion, file, input.Metrics, job.JobId, job.Request.Activate ?? false).ConfigureAwait(false);
+        var file = (await storage.Training.GetBlobClient(TrainingJobPaths.ModelFile(job)).DownloadContentAsync().ConfigureAwait(false)).Value.Content;
+        var model = await registry.RegisterTrainedAsync(name, job.ModelVersion, file, input.Metrics, job.JobId, job.RunId, job.Request.Activate ?? false).ConfigureAwait(false);
         LogRegistered(logger, job.JobId, model.Name, model.Version, model.IsActive);
         return new TrainingJobOutput(model.Name, model.Version, $"{storage.ModelFiles.Name}/{model.Name}/{model.Version}/", model.IsActive, input.Metrics);
     }

@@ -8,8 +8,14 @@ namespace PlantFunctions.Pipeline.Training;
 /// activities that resume from the job's blob checkpoint and return at an epoch end after a slice of time, so a
 /// retried, redelivered or restarted activity continues where the last checkpoint left off and the custom status shows
 /// stage, epoch, loss, validation metrics and time left as the job goes. Then <c>RegisterModel</c> registers exactly
-/// one model version, named after the instance id. Deterministic: no I/O, no clock.
+/// one model version, the one the job chose at start. Deterministic: no I/O, no clock.
 /// </summary>
+/// <remarks>
+/// Jobs run across deployments: a job started by an older build is replayed by the newer one from its history, so the
+/// sequence of activity calls for an input of a given <see cref="TrainModelInput.Version"/> must never change. Versions
+/// 1 and 2 call the same activities in the same order (version 2 only adds a run id that the activities use); a
+/// change to the calls is a new input version, with the old sequence kept for older inputs.
+/// </remarks>
 [DurableTask(TaskNames.TrainModel)]
 public sealed class TrainModelOrchestrator : TaskOrchestrator<TrainModelInput, TrainingJobOutput>
 {
@@ -29,7 +35,8 @@ public sealed class TrainModelOrchestrator : TaskOrchestrator<TrainModelInput, T
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(input.MaxAttempts, input.RetryDelay, 2.0) { HandleFailure = Retryable });
+        var delay = input.RetryDelay > TimeSpan.Zero ? input.RetryDelay : TimeSpan.FromSeconds(30);
+        var retry = TaskOptions.FromRetryPolicy(new RetryPolicy(input.Attempts, delay, 2.0) { HandleFailure = Retryable });
         int slices = 0;
         bool resumed = false;
         IReadOnlyDictionary<string, double> metrics = new Dictionary<string, double>();

@@ -40,40 +40,67 @@ public sealed partial class TrainStageActivity(
         span?.SetTag("plant.stage", input.Stage);
         PlantTelemetry.TrainingSlice(input.Stage);
 
-        var stop = storage.Training.GetBlobClient(TrainingJobPaths.StopMarker(job.JobId));
-        await using var checkpoints = await BlobTrainingCheckpoints.AcquireAsync(storage.Training.GetBlobClient(TrainingJobPaths.Checkpoint(job.JobId)),
+        if (job.RunId is not null && !(await storage.Training.GetBlobClient(TrainingJobPaths.RunMarker(job)).ExistsAsync().ConfigureAwait(false)).Value)
+        {
+            // A delivery of a run that was terminated and purged (its job id may run again): nothing to train for.
+            throw new InvalidOperationException($"training job '{job.JobId}' run {job.RunId} was purged; not training it");
+        }
+
+        var stop = storage.Training.GetBlobClient(TrainingJobPaths.StopMarker(job));
+        await using var checkpoints = await BlobTrainingCheckpoints.AcquireAsync(storage.Training.GetBlobClient(TrainingJobPaths.Checkpoint(job)),
             options.Value.LeaseDuration, time, async () => (await stop.ExistsAsync().ConfigureAwait(false)).Value, CancellationToken.None).ConfigureAwait(false);
         if ((await stop.ExistsAsync().ConfigureAwait(false)).Value)
         {
             throw new OperationCanceledException($"training job '{job.JobId}' was terminated");
         }
 
-        var request = await data.LoadAsync(job.JobId, job.Request, CancellationToken.None).ConfigureAwait(false);
+        var request = await data.LoadAsync(job, CancellationToken.None).ConfigureAwait(false);
         var progress = new LatestProgress();
         var clock = Stopwatch.StartNew();
         int threads = plant.Value.Threads;
         LogStage(logger, job.JobId, input.Stage, Environment.ProcessId);
-        var outcome = await Task.Factory.StartNew(() =>
-            {
-                if (threads > 0)
+        TrainingStageOutcome outcome;
+        try
+        {
+            outcome = await Task.Factory.StartNew(() =>
                 {
-                    TorchRuntime.UseThreads(threads);
-                }
+                    if (threads > 0)
+                    {
+                        TorchRuntime.UseThreads(threads);
+                    }
 
-                return trainer.TrainStage(request, stage, checkpoints, progress, () => clock.Elapsed >= job.SliceDuration, checkpoints.Lost);
-            },
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+                    return trainer.TrainStage(request, stage, checkpoints, progress, () => clock.Elapsed >= job.SliceDuration, checkpoints.Lost);
+                },
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (checkpoints.LeaseLost)
+        {
+            // Another delivery of this work holds the job now, or storage kept the lease from being renewed: this slice
+            // ends unfinished (not failed, no attempt used) and the next activity resumes from the last checkpoint.
+            var latest = progress.Latest;
+            LogLeaseLost(logger, job.JobId, input.Stage, latest?.Epoch ?? 0);
+            return new TrainStageResult(input.Stage, false, latest?.Epoch ?? 0, latest?.Epochs ?? 0, Finite(latest?.Loss), Finite(latest?.Metrics), null, checkpoints.Resumed);
+        }
 
         if (outcome.Result is { } result)
         {
-            await storage.Training.GetBlobClient(TrainingJobPaths.ModelFile(job.JobId)).UploadAsync(new BinaryData(result.ModelFile), overwrite: true).ConfigureAwait(false);
+            await storage.Training.GetBlobClient(TrainingJobPaths.ModelFile(job)).UploadAsync(new BinaryData(result.ModelFile), overwrite: true).ConfigureAwait(false);
         }
 
         var last = outcome.Last ?? progress.Latest;
         LogSlice(logger, job.JobId, input.Stage, outcome.Done, last?.Epoch ?? 0, clock.Elapsed.TotalSeconds);
-        return new TrainStageResult(input.Stage, outcome.Done, last?.Epoch ?? 0, last?.Epochs ?? 0, last is { Loss: var loss } && double.IsFinite(loss) ? loss : null,
-            outcome.Result?.Metrics ?? last?.Metrics, outcome.Done ? 0 : last?.Remaining?.TotalSeconds, outcome.Resumed);
+        return new TrainStageResult(input.Stage, outcome.Done, last?.Epoch ?? 0, last?.Epochs ?? 0, Finite(last?.Loss),
+            Finite(outcome.Result?.Metrics ?? last?.Metrics), outcome.Done ? 0 : last?.Remaining?.TotalSeconds, outcome.Resumed);
     }
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+
+    /// <summary>
+    /// The metrics without NaN and infinite values, which JSON cannot carry (the result would fail to serialise and the
+    /// slice with it): a metric with nothing to measure (e.g. the ranker's rare codes when no code is rare) is left out.
+    /// </summary>
+    private static Dictionary<string, double>? Finite(IReadOnlyDictionary<string, double>? metrics) =>
+        metrics?.Where(m => double.IsFinite(m.Value)).ToDictionary(m => m.Key, m => m.Value);
 
     /// <summary>Keeps the newest progress report of the training thread.</summary>
     private sealed class LatestProgress : IProgress<TrainingProgress>
@@ -87,6 +114,10 @@ public sealed partial class TrainStageActivity(
 
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Training job {JobId}: stage {Stage} in process {ProcessId}")]
     private static partial void LogStage(ILogger logger, string jobId, string stage, int processId);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
+        Message = "Training job {JobId}: stage {Stage} slice ended at epoch {Epoch} without its lease (another delivery holds the job, or storage kept the lease from being renewed); the next slice resumes from the last checkpoint")]
+    private static partial void LogLeaseLost(ILogger logger, string jobId, string stage, int epoch);
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Training job {JobId}: stage {Stage} slice ended (done: {Done}, epoch {Epoch}) after {Seconds:F1} s")]
     private static partial void LogSlice(ILogger logger, string jobId, string stage, bool done, int epoch, double seconds);

@@ -10,28 +10,28 @@ namespace PlantFunctions.Pipeline.Training;
 
 /// <summary>
 /// Turns a training-job request into the model layer's training request: notes read strictly from the training
-/// container, the model version set to the job id. The last job's data is kept, since a job's activities come one after
-/// another to the same workers.
+/// container, the model version set to the job's. The last run's data is kept, since a job's activities come one after
+/// another to the same workers (by run, not job id: a purged job id used again reads its data afresh).
 /// </summary>
 public sealed class TrainingDataLoader(PlantStorage hub)
 {
     private readonly SemaphoreSlim gate = new(1, 1);
-    private (string JobId, ModelTrainingRequest Request)? last;
+    private (TrainModelInput Job, ModelTrainingRequest Request)? last;
 
-    /// <summary>The training request of job <paramref name="jobId"/>.</summary>
-    public async Task<ModelTrainingRequest> LoadAsync(string jobId, TrainingJobRequest request, CancellationToken cancellationToken)
+    /// <summary>The training request of a run of a job.</summary>
+    public async Task<ModelTrainingRequest> LoadAsync(TrainModelInput job, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(job);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (last is { } cached && cached.JobId == jobId)
+            if (last is { } cached && cached.Job.JobId == job.JobId && cached.Job.RunId == job.RunId && cached.Job.ModelVersion == job.ModelVersion)
             {
                 return cached.Request;
             }
 
-            var loaded = await ReadAsync(request, cancellationToken).ConfigureAwait(false) with { Version = jobId };
-            last = (jobId, loaded);
+            var loaded = await ReadAsync(job.Request, cancellationToken).ConfigureAwait(false) with { Version = job.ModelVersion };
+            last = (job, loaded);
             return loaded;
         }
         finally

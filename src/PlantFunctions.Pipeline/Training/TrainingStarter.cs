@@ -3,8 +3,11 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Azure;
+using PlantFunctions.Contracts;
 using PlantFunctions.Contracts.Instances;
 using PlantFunctions.Contracts.Training;
+using PlantFunctions.Pipeline.Coding;
 using PlantFunctions.Pipeline.Configuration;
 using PlantFunctions.Pipeline.Instances;
 using PlantFunctions.Pipeline.Requests;
@@ -19,6 +22,7 @@ namespace PlantFunctions.Pipeline.Training;
 /// </summary>
 public sealed partial class TrainingStarter(
     PlantStorage storage,
+    ModelRegistry registry,
     TimeProvider time,
     IOptions<PlantOptions> plant,
     IOptions<TrainingJobOptions> options,
@@ -40,7 +44,14 @@ public sealed partial class TrainingStarter(
         }
 
         var settings = options.Value;
-        var input = new TrainModelInput(jobId, accepted, settings.SliceDuration, settings.MaxAttempts, settings.RetryDelay);
+        var input = new TrainModelInput(jobId, accepted, settings.SliceDuration, settings.MaxAttempts, settings.RetryDelay)
+        {
+            Version = TrainModelInput.CurrentVersion,
+            RunId = Guid.NewGuid().ToString("N")[..16],
+            ModelVersion = await ChooseModelVersionAsync(accepted.ModelName!, jobId, cancellationToken).ConfigureAwait(false),
+        };
+        await storage.Training.GetBlobClient(TrainingJobPaths.RunMarker(input))
+            .UploadAsync(new BinaryData(PlantJson.ToUtf8Bytes(input, indented: true)), overwrite: true, cancellationToken).ConfigureAwait(false);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.TrainModel, input, new StartOrchestrationOptions(jobId), cancellationToken).ConfigureAwait(false);
@@ -82,11 +93,15 @@ public sealed partial class TrainingStarter(
         }
 
         await client.TerminateInstanceAsync(jobId, string.IsNullOrWhiteSpace(reason) ? "terminated on request" : $"terminated: {reason}", cancellationToken).ConfigureAwait(false);
-        await MarkStoppedAsync(jobId, cancellationToken).ConfigureAwait(false);
+        await MarkStoppedAsync(JobOf(metadata), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Purges a finished job: its history and its checkpoint and files (the registered model stays).</summary>
-    /// <exception cref="PlantRequestException">Unknown id (404) or still running (409).</exception>
+    /// <summary>
+    /// Purges a finished job: its checkpoint and files (the registered model stays), then its history, so a purge that
+    /// fails part way can be asked again. A terminated job whose training activity has not stopped yet (it holds the
+    /// checkpoint until it sees the stop marker, within <c>Plant:Training:LeaseDuration</c>) is refused: purge it then.
+    /// </summary>
+    /// <exception cref="PlantRequestException">Unknown id (404), still running or still stopping (409).</exception>
     public async Task<int> PurgeAsync(DurableTaskClient client, string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -96,13 +111,35 @@ public sealed partial class TrainingStarter(
             throw new PlantRequestException(PlantRequestError.Conflict, $"training job '{jobId}' is {metadata.RuntimeStatus}: terminate it before purging");
         }
 
-        int purged = (await client.PurgeInstanceAsync(jobId, cancellation: cancellationToken).ConfigureAwait(false)).PurgedInstanceCount;
-        await foreach (var blob in storage.Training.GetBlobsAsync(BlobTraits.None, BlobStates.None, TrainingJobPaths.Folder(jobId), cancellationToken).ConfigureAwait(false))
+        var stopping = new PlantRequestException(PlantRequestError.Conflict,
+            $"training job '{jobId}' is {metadata.RuntimeStatus} but its training activity has not stopped yet (it stops within {options.Value.LeaseDuration.TotalSeconds:N0} s): purge it after that");
+        try
         {
-            await storage.Training.DeleteBlobIfExistsAsync(blob.Name, DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var checkpoint = await storage.Training.GetBlobClient(TrainingJobPaths.Checkpoint(JobOf(metadata))).GetPropertiesAsync(cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+            if (checkpoint.Value.LeaseState == LeaseState.Leased)
+            {
+                throw stopping;
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No checkpoint: nothing trains.
         }
 
-        return purged;
+        await foreach (var blob in storage.Training.GetBlobsAsync(BlobTraits.None, BlobStates.None, TrainingJobPaths.Folder(jobId), cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await storage.Training.DeleteBlobIfExistsAsync(blob.Name, DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                throw stopping;   // leased: a training activity took the checkpoint after the check above
+            }
+        }
+
+        return (await client.PurgeInstanceAsync(jobId, cancellation: cancellationToken).ConfigureAwait(false)).PurgedInstanceCount;
     }
 
     /// <summary>Marks every terminated job stopped (jobs terminated through the engine's own URL); returns how many it marked.</summary>
@@ -113,7 +150,9 @@ public sealed partial class TrainingStarter(
         var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Terminated] };
         await foreach (var metadata in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (metadata.Name == TaskNames.TrainModel && await MarkStoppedAsync(metadata.InstanceId, cancellationToken).ConfigureAwait(false))
+            if (metadata.Name == TaskNames.TrainModel
+                && await client.GetInstanceAsync(metadata.InstanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false) is { } withInput
+                && await MarkStoppedAsync(JobOf(withInput), cancellationToken).ConfigureAwait(false))
             {
                 marked++;
             }
@@ -122,9 +161,47 @@ public sealed partial class TrainingStarter(
         return marked;
     }
 
-    private async Task<bool> MarkStoppedAsync(string jobId, CancellationToken cancellationToken) =>
-        await storage.Training.GetBlobClient(TrainingJobPaths.StopMarker(jobId)).UploadIfAbsentAsync(BinaryData.FromString("terminated"), "text/plain", cancellationToken)
+    private async Task<bool> MarkStoppedAsync(TrainModelInput job, CancellationToken cancellationToken) =>
+        await storage.Training.GetBlobClient(TrainingJobPaths.StopMarker(job)).UploadIfAbsentAsync(BinaryData.FromString("terminated"), "text/plain", cancellationToken)
             .ConfigureAwait(false);
+
+    /// <summary>The input a job was started with (its run's files); a job whose input cannot be read is taken for one of version 1.</summary>
+    private static TrainModelInput JobOf(OrchestrationMetadata metadata)
+    {
+        try
+        {
+            if (metadata.ReadInputAs<TrainModelInput>() is { JobId: not null } input)
+            {
+                return input;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // An input this build cannot read: the files of a version 1 job are where it looks then.
+        }
+
+        return new TrainModelInput(metadata.InstanceId, new TrainingJobRequest(null), TimeSpan.Zero, 0, TimeSpan.Zero);
+    }
+
+    /// <summary>The job id, unless an earlier run of the (purged) id registered it; then <c>{jobId}.{n}</c> for the first n from 2 that is free.</summary>
+    private async Task<string> ChooseModelVersionAsync(string modelName, string jobId, CancellationToken cancellationToken)
+    {
+        for (int n = 1; n < 1000; n++)
+        {
+            string version = n == 1 ? jobId : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{jobId}.{n}");
+            if (!NameRules.IsValidId(version, "model version", out _))
+            {
+                break;
+            }
+
+            if (!await registry.IsTakenAsync(modelName, version, cancellationToken).ConfigureAwait(false))
+            {
+                return version;
+            }
+        }
+
+        throw new PlantRequestException(PlantRequestError.Conflict, $"model '{modelName}' already has a version '{jobId}' (and its numbered successors): use another job id");
+    }
 
     private static async Task<bool> ExistsAsync(DurableTaskClient client, string jobId, CancellationToken cancellationToken)
     {
@@ -139,7 +216,9 @@ public sealed partial class TrainingStarter(
 
     private static async Task<OrchestrationMetadata> GetJobAsync(DurableTaskClient client, string jobId, CancellationToken cancellationToken)
     {
-        var metadata = NameRules.IsValidId(jobId, "training job id", out _) ? await client.GetInstanceAsync(jobId, cancellationToken).ConfigureAwait(false) : null;
+        var metadata = NameRules.IsValidId(jobId, "training job id", out _)
+            ? await client.GetInstanceAsync(jobId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false)
+            : null;
         return metadata is { Name: TaskNames.TrainModel } ? metadata : throw new PlantRequestException(PlantRequestError.NotFound, $"no training job '{jobId}'");
     }
 

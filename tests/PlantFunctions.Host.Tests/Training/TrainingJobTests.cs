@@ -50,7 +50,10 @@ public sealed class TrainingJobTests(AzuriteFixture azurite)
         Assert.Equal(13, resumedAt);   // the redelivered activity resumed inside the classifier stage, after its first step
         Assert.Single(Regex.Matches(second.Output, "stage Classifier in process"));   // and ran the rest of it in one slice
         Assert.Contains("Training job job-1: stage Classifier", second.Output, StringComparison.Ordinal);
-        Assert.Single(versions.Versions, v => v.TrainingJobId == "job-1");
+        var storage = api.Get<PlantStorage>();
+        var trained = await FindAsync(storage, "job-1", "/model.plant");
+        Assert.Equal("job-1", Assert.Single(versions.Versions).Version);   // one version in all, not one per job id
+        Assert.Equal(await HashAsync(trained!), await HashAsync(storage.ModelFiles.GetBlobClient("test-model/job-1/model.bin")));   // and it is this run's model
         Assert.Equal("job-1", versions.ActiveVersion);
         Assert.True(done.ReadCustomStatus<TrainingProgressStatus>()!.ResumedFromCheckpoint);
     }
@@ -84,23 +87,55 @@ public sealed class TrainingJobTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task TrainingJob_Terminated_StopsItsActivityAndRegistersNothing()
+    public async Task TrainingJob_Terminated_StopsItsActivityMidStageAndRegistersNothing()
     {
-        await using var host = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker"),
-            new FakeModelSettings { TrainSteps = 8, TrainStepDelay = TimeSpan.FromSeconds(3) });
+        // One activity would train the whole language-model stage (20 steps of 1 s): only the stop marker ends it early.
+        var settings = PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker");
+        settings["Plant:Training:SliceDuration"] = "00:10:00";
+        await using var host = await TestPlantHost.StartAsync(settings, new FakeModelSettings { TrainSteps = 80, TrainStepDelay = TimeSpan.FromSeconds(1) });
         await UploadTrainingNotesAsync(host);
         var api = BatchKit.Api(host);
+        var storage = host.Get<PlantStorage>();
         await api.StartTrainingAsync(Request);
-        await Poll.UntilAsync(async () => (await api.GetTrainingJobAsync("job-1"))?.RuntimeStatus == RuntimeStatus.Running, BatchKit.Timeout, "the job to run");
+        var checkpoint = await Poll.ForAsync(() => FindAsync(storage, "job-1", "/checkpoint.bin"), b => b is not null, BatchKit.Timeout, "the job's checkpoint");
+        await Poll.UntilAsync(async () => await StepAsync(checkpoint!) >= 1, BatchKit.Timeout, "the first step to be checkpointed");
 
         await api.TerminateTrainingJobAsync("job-1", "wrong data");
         var status = await api.WaitForEndAsync(new Uri("api/training-jobs/job-1", UriKind.Relative));
-        bool stopped = (await host.Get<PlantStorage>().Training.GetBlobClient(TrainingJobPaths.StopMarker("job-1")).ExistsAsync()).Value;
+        await Poll.UntilAsync(async () => (await checkpoint!.GetPropertiesAsync()).Value.LeaseState != Azure.Storage.Blobs.Models.LeaseState.Leased,
+            BatchKit.Timeout, "the training activity to let go of the checkpoint (it holds it while it trains)");
+        int stoppedAt = await StepAsync(checkpoint!);
         var versions = await api.ListModelsAsync();
 
         Assert.Equal(RuntimeStatus.Terminated, status.RuntimeStatus);
-        Assert.True(stopped);
+        Assert.True(stoppedAt < 20, $"the activity trained on to step {stoppedAt} of its 20-step stage");   // it stopped mid-stage
+        Assert.NotNull(await FindAsync(storage, "job-1", "/_stop"));
         Assert.Empty(versions.Versions);
+    }
+
+    /// <summary>A blob of a job's run folder whose name ends with <paramref name="suffix"/>.</summary>
+    private static async Task<Azure.Storage.Blobs.BlobClient?> FindAsync(PlantStorage storage, string jobId, string suffix)
+    {
+        await foreach (var blob in storage.Training.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None,
+                           TrainingJobPaths.Folder(jobId), CancellationToken.None))
+        {
+            if (blob.Name.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return storage.Training.GetBlobClient(blob.Name);
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<string> HashAsync(Azure.Storage.Blobs.BlobClient blob) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData((await blob.DownloadContentAsync()).Value.Content.ToArray()));
+
+    /// <summary>The next step of the fake trainer's checkpoint (0 before the first save).</summary>
+    private static async Task<int> StepAsync(Azure.Storage.Blobs.BlobClient checkpoint)
+    {
+        var content = (await checkpoint.DownloadContentAsync()).Value.Content;
+        return content.ToMemory().Length == 0 ? 0 : JsonDocument.Parse(content.ToMemory()).RootElement.GetProperty("Step").GetInt32();
     }
 
     private static async Task UploadTrainingNotesAsync(TestPlantHost host)

@@ -28,6 +28,15 @@ public sealed record FakeModelSettings
     /// <summary>Time per training step.</summary>
     public TimeSpan TrainStepDelay { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Time per step of the language-model stage when set (a long first stage, the others quick). In-process hosts only.</summary>
+    public TimeSpan? LanguageModelStepDelay { get; init; }
+
+    /// <summary>
+    /// When set, the fake trainer adds the step of every checkpoint it saved (after the save returned) here, in order,
+    /// across every trainer of the process: a test sees whether two trainers advanced one job at once. In-process hosts only.
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int>? SavedSteps { get; init; }
+
     /// <summary>Waits for cancellation, after writing <c>held-{process id}</c>, when <see cref="HoldDirectory"/> asks this process to hold.</summary>
     public void HoldIfAsked(CancellationToken cancellationToken)
     {

@@ -48,7 +48,7 @@ public sealed class FakeModelTrainer(FakeModelSettings settings) : IModelTrainer
 
         for (int step = next; step < end; step++)
         {
-            if (cancellationToken.WaitHandle.WaitOne(settings.TrainStepDelay))
+            if (cancellationToken.WaitHandle.WaitOne(stage == TrainingPhase.LanguageModel ? settings.LanguageModelStepDelay ?? settings.TrainStepDelay : settings.TrainStepDelay))
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
@@ -57,6 +57,7 @@ public sealed class FakeModelTrainer(FakeModelSettings settings) : IModelTrainer
                 new Dictionary<string, double> { ["P@5"] = (double)(step + 1) / total }, settings.TrainStepDelay * (total - step - 1));
             progress.Report(last);
             checkpoints.Save(JsonSerializer.SerializeToUtf8Bytes(new Checkpoint(step + 1, resumedAt)));
+            settings.SavedSteps?.Enqueue(step + 1);
             if (stage == TrainingPhase.Classifier && step + 1 < end)
             {
                 settings.HoldIfAsked(cancellationToken);
@@ -85,7 +86,7 @@ public sealed class FakeModelTrainer(FakeModelSettings settings) : IModelTrainer
             ["resumedAtStep"] = resumedAt,
             ["trainNotes"] = request.Train.Count,
         };
-        return new TrainingResult(FakeModelFile.Create(request.ModelName, version).ToArray(), version, metrics);
+        return new TrainingResult(FakeModelFile.Create(request.ModelName, version, request.Train.Count).ToArray(), version, metrics);
     }
 
     /// <summary>The next step to run, and where the last call that did work started.</summary>

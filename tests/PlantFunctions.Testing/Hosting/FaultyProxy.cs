@@ -12,7 +12,8 @@ namespace PlantFunctions.Testing.Hosting;
 /// <summary>
 /// A real HTTP proxy in front of one storage endpoint (Azurite's blob service, say) that answers 503 Server Busy, as
 /// Azure Storage does under load, to the requests it is told to fail while a fault window is open; everything else is
-/// forwarded as is (signatures stay valid: the path, query and headers are unchanged).
+/// forwarded as is (signatures stay valid: the path, query and headers are unchanged). <see cref="ResetFor"/> drops the
+/// connections of the requests it selects instead, as a network that is down does.
 /// </summary>
 public sealed class FaultyProxy : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ public sealed class FaultyProxy : IAsyncDisposable
     private readonly Uri target;
     private Func<HttpRequest, bool> fails = _ => false;
     private DateTimeOffset until = DateTimeOffset.MinValue;
+    private bool reset;
     private int faults;
 
     private FaultyProxy(Uri target)
@@ -52,9 +54,21 @@ public sealed class FaultyProxy : IAsyncDisposable
     /// <summary>Fails the requests <paramref name="which"/> selects with 503 for <paramref name="duration"/> from now.</summary>
     public void FailFor(TimeSpan duration, Func<HttpRequest, bool> which)
     {
+        reset = false;
         fails = which;
         until = DateTimeOffset.UtcNow + duration;
     }
+
+    /// <summary>Resets the connection of each request <paramref name="which"/> selects, without an answer, for <paramref name="duration"/> from now.</summary>
+    public void ResetFor(TimeSpan duration, Func<HttpRequest, bool> which)
+    {
+        reset = true;
+        fails = which;
+        until = DateTimeOffset.UtcNow + duration;
+    }
+
+    /// <summary>Whether the fault window is still open.</summary>
+    public bool Failing => DateTimeOffset.UtcNow < until;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -70,13 +84,20 @@ public sealed class FaultyProxy : IAsyncDisposable
         if (DateTimeOffset.UtcNow < until && fails(request))
         {
             Interlocked.Increment(ref faults);
+            if (reset)
+            {
+                context.Abort();
+                return;
+            }
+
             context.Response.StatusCode = (int)HttpStatusCode.ServiceUnavailable;
             context.Response.Headers["x-ms-error-code"] = "ServerBusy";
             return;
         }
 
         var outgoing = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(target, request.Path.Value + request.QueryString.Value));
-        if (request.ContentLength > 0 || request.Headers.ContainsKey("Transfer-Encoding"))
+        // An empty body with a Content-Type (an empty blob's PUT) keeps its content headers: the signature covers them.
+        if (request.ContentLength is not null || request.ContentType is not null || request.Headers.ContainsKey("Transfer-Encoding"))
         {
             outgoing.Content = new StreamContent(request.Body);
         }
