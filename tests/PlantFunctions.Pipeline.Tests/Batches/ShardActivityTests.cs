@@ -22,8 +22,8 @@ public sealed class ShardActivityTests(AzuriteFixture azurite)
         await pipeline.UploadAsync("b/", ("notes.jsonl", TestNotes.JsonLines(10) + "{\"id\": 3}\n"));
         await pipeline.PlanAsync("b", "run1", "b/", notesPerShard: 20);
 
-        var first = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("b", "run1", 0));
-        var second = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("b", "run1", 0));
+        var first = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("b", "run1", 0));
+        var second = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("b", "run1", 0));
         var records = await pipeline.RecordsAsync(BatchPaths.ShardResult("b", 0));
 
         Assert.Equal((10, 1), (first.Coded, first.Failed));
@@ -41,8 +41,8 @@ public sealed class ShardActivityTests(AzuriteFixture azurite)
         await pipeline.PlanAsync("c", "run1", "c/", notesPerShard: 30);
 
         var both = await Task.WhenAll(
-            pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("c", "run1", 0)),
-            pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("c", "run1", 0)));
+            pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("c", "run1", 0)),
+            pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("c", "run1", 0)));
         var records = await pipeline.RecordsAsync(BatchPaths.ShardResult("c", 0));
 
         Assert.All(both, outcome => Assert.Equal((30, 0), (outcome.Coded, outcome.Failed)));
@@ -55,12 +55,12 @@ public sealed class ShardActivityTests(AzuriteFixture azurite)
         await using var pipeline = await PipelineServices.CreateAsync(azurite);
         await pipeline.UploadAsync("d/", ("notes.jsonl", TestNotes.JsonLines(5, idPrefix: "old")));
         await pipeline.PlanAsync("d", "run1", "d/");
-        await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("d", "run1", 0));
+        await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("d", "run1", 0));
         await pipeline.Storage.Notes.DeleteBlobAsync("d/notes.jsonl");
         await pipeline.UploadAsync("d/", ("new.jsonl", TestNotes.JsonLines(3, idPrefix: "new")));
 
         var plan = await pipeline.PlanAsync("d", "run2", "d/");
-        var outcome = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("d", "run2", 0));
+        var outcome = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("d", "run2", 0));
         var records = await pipeline.RecordsAsync(BatchPaths.ShardResult("d", 0));
 
         Assert.Equal(3, plan.Notes);
@@ -103,7 +103,7 @@ public sealed class ShardActivityTests(AzuriteFixture azurite)
         await pipeline.PlanAsync("g", "run1", "g/");
 
         var outcome = await pipeline.RunAsync<RecordFailedShardActivity, ShardTask, ShardOutcome>(
-            PipelineServices.Shard("g", "run1", 0) with { Failure = "InvalidOperationException: device lost", Attempts = 3 });
+            pipeline.Shard("g", "run1", 0) with { Failure = "InvalidOperationException: device lost", Attempts = 3 });
         var records = await pipeline.RecordsAsync(BatchPaths.ShardResult("g", 0));
 
         Assert.Equal((0, 5), (outcome.Coded, outcome.Failed));
@@ -118,7 +118,7 @@ public sealed class ShardActivityTests(AzuriteFixture azurite)
         await using var pipeline = await PipelineServices.CreateAsync(azurite);
         await pipeline.UploadAsync("h/", ("notes.jsonl", TestNotes.JsonLines(25)));
         var plan = await pipeline.PlanAsync("h", "run1", "h/");
-        await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("h", "run1", 1));
+        await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("h", "run1", 1));
         var input = new CloseOutInput(Batch("h", "run1"), DateTime.UtcNow, "terminated: enough");
 
         bool planned = await pipeline.RunAsync<CloseOutShardsActivity, CloseOutInput, bool>(input);

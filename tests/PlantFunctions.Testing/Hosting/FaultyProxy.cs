@@ -11,8 +11,9 @@ namespace PlantFunctions.Testing.Hosting;
 
 /// <summary>
 /// A real HTTP proxy in front of one storage endpoint (Azurite's blob service, say) that answers 503 Server Busy, as
-/// Azure Storage does under load, to the requests it is told to fail while a fault window is open; everything else is
-/// forwarded as is (signatures stay valid: the path, query and headers are unchanged).
+/// Azure Storage does under load (or another status), to the requests it is told to fail while a fault window is open;
+/// everything else is forwarded as is (signatures stay valid: the path, query and headers are unchanged). It can also
+/// count the requests of a kind.
 /// </summary>
 public sealed class FaultyProxy : IAsyncDisposable
 {
@@ -22,6 +23,9 @@ public sealed class FaultyProxy : IAsyncDisposable
     private Func<HttpRequest, bool> fails = _ => false;
     private DateTimeOffset until = DateTimeOffset.MinValue;
     private int faults;
+    private int status = (int)HttpStatusCode.ServiceUnavailable;
+    private Func<HttpRequest, bool>? counted;
+    private int seen;
 
     private FaultyProxy(Uri target)
     {
@@ -49,11 +53,25 @@ public sealed class FaultyProxy : IAsyncDisposable
         return proxy;
     }
 
-    /// <summary>Fails the requests <paramref name="which"/> selects with 503 for <paramref name="duration"/> from now.</summary>
-    public void FailFor(TimeSpan duration, Func<HttpRequest, bool> which)
+    /// <summary>Requests the <see cref="Count"/> predicate selected since it was set.</summary>
+    public int Counted => Volatile.Read(ref seen);
+
+    /// <summary>
+    /// Fails the requests <paramref name="which"/> selects for <paramref name="duration"/> from now, with 503 Server Busy
+    /// (which clients retry), or with <paramref name="statusCode"/> (403, say, which they do not).
+    /// </summary>
+    public void FailFor(TimeSpan duration, Func<HttpRequest, bool> which, HttpStatusCode statusCode = HttpStatusCode.ServiceUnavailable)
     {
+        status = (int)statusCode;
         fails = which;
         until = DateTimeOffset.UtcNow + duration;
+    }
+
+    /// <summary>Counts the requests <paramref name="which"/> selects from now on (<see cref="Counted"/>).</summary>
+    public void Count(Func<HttpRequest, bool> which)
+    {
+        Interlocked.Exchange(ref seen, 0);
+        counted = which;
     }
 
     /// <inheritdoc />
@@ -67,11 +85,16 @@ public sealed class FaultyProxy : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        if (counted is { } count && count(request))
+        {
+            Interlocked.Increment(ref seen);
+        }
+
         if (DateTimeOffset.UtcNow < until && fails(request))
         {
             Interlocked.Increment(ref faults);
-            context.Response.StatusCode = (int)HttpStatusCode.ServiceUnavailable;
-            context.Response.Headers["x-ms-error-code"] = "ServerBusy";
+            context.Response.StatusCode = status;
+            context.Response.Headers["x-ms-error-code"] = status == (int)HttpStatusCode.ServiceUnavailable ? "ServerBusy" : "AuthorizationFailure";
             return;
         }
 
