@@ -124,7 +124,10 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
                 var submitted = startup.Elapsed;
                 (TimeSpan At, double Percent)? killed = null;
                 var started = await api.StartBatchAsync(new BatchStartRequest("bench/", BatchId: BatchId), cancellationToken).ConfigureAwait(false);
-                status = await api.WaitForEndAsync(new Uri(started.StatusQueryGetUri), progress =>
+                // With a kill, the batch is followed through /api/batches/{id}, whose progress counts the shards of the blocks
+                // in flight too (Durable's status URL shows the batch orchestration's own, which moves a block at a time).
+                var follow = settings.KillAtPercent is null ? new Uri(started.StatusQueryGetUri) : new Uri($"api/batches/{BatchId}", UriKind.Relative);
+                status = await api.WaitForEndAsync(follow, progress =>
                 {
                     double percent = progress.ReadCustomStatus<BatchProgress>()?.PercentComplete ?? 0;
                     if (killed is null && settings.KillAtPercent is { } at && percent >= at)

@@ -19,9 +19,16 @@ internal static class WebhookEndpoints
     {
         var group = app.MapGroup("/runtime/webhooks/durabletask/instances").WithRequestErrors();
         group.MapGet("/{id}", async (string id, DurableTaskClient client, CancellationToken cancellationToken) =>
-            await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false) is { } metadata
-                ? CheckStatus.Status(InstanceStatuses.From(metadata))
-                : Results.NotFound());
+        {
+            var metadata = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+            if (metadata is { Name: TaskNames.CodeBatch })
+            {
+                // The batch's progress with its blocks in flight counted, as GET /api/batches/{id} answers it.
+                return await BatchStarter.GetAsync(client, id, cancellationToken).ConfigureAwait(false) is { } batch ? CheckStatus.Status(batch) : Results.NotFound();
+            }
+
+            return metadata is not null ? CheckStatus.Status(InstanceStatuses.From(metadata)) : Results.NotFound();
+        });
         group.MapDelete("/{id}", async (string id, DurableTaskClient client, BatchStarter batches, CancellationToken cancellationToken) =>
         {
             var metadata = await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false);
