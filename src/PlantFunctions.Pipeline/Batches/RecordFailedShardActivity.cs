@@ -18,6 +18,11 @@ public sealed partial class RecordFailedShardActivity(PlantStorage storage, ILog
     {
         ArgumentNullException.ThrowIfNull(input);
         string reason = $"shard {input.Shard} failed after {input.Attempts} attempts: {input.Failure ?? "unknown error"}";
+        if (await BatchRuns.SupersededByAsync(storage.Results, input.BatchId, input.RunId).ConfigureAwait(false) is { } superseding)
+        {
+            return new ShardOutcome(input.Shard, 0, 0, 0, $"run {input.RunId} was superseded by run {superseding} of the same batch id");
+        }
+
         var content = (await storage.Results.GetBlobClient(BatchPaths.ShardInput(input.BatchId, input.RunId, input.PlanId, input.Shard)).DownloadContentAsync().ConfigureAwait(false)).Value.Content;
         var records = ShardFiles.ParseInput(content).Select(r => ShardFiles.Failed(r, r.Error ?? reason)).ToList();
         var metadata = new Dictionary<string, string>
