@@ -95,20 +95,15 @@ public static class BatchRuns
     }
 
     /// <summary>
-    /// Writes a blob of the batch's results folder once per run (<see cref="Storage.RunScopedBlobs.WriteOnceAsync"/>)
-    /// unless a later run owns the batch id: checked before the write, and again after it, when what was just written
-    /// is deleted again (If-Match) if a later run took the batch id over meanwhile. (A later run that took it over
-    /// before that second check deletes the blob itself when it claims the id, so one of the two always removes it.)
+    /// Writes a blob of the batch's results folder once per run (<see cref="Storage.RunScopedBlobs.WriteOnceAsync"/>,
+    /// which never replaces a later run's blob), then checks the owner: if a later run has taken the batch id over, what
+    /// was just written is deleted again (If-Match). (A write that came before the later run's claim is deleted by that
+    /// run's <c>PlanBatch</c>, which lists the folder after claiming; so one of the two always removes it.)
     /// </summary>
     public static async Task<Storage.RunWrite> WriteCheckedAsync(BlobContainerClient results, string batchId, string runId, BlobClient blob, BinaryData content,
         string contentType, IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        if (await SupersededByAsync(results, batchId, runId, cancellationToken).ConfigureAwait(false) is { } before)
-        {
-            return new Storage.RunWrite(null, null, before);
-        }
-
         var write = await Storage.RunScopedBlobs.WriteOnceAsync(blob, content, contentType, runId, metadata, cancellationToken).ConfigureAwait(false);
         if (write.Written is not { } etag || await SupersededByAsync(results, batchId, runId, cancellationToken).ConfigureAwait(false) is not { } after)
         {
