@@ -162,6 +162,73 @@ public sealed partial class WorkerProcessTests(AzuriteFixture azurite)
         }
     }
 
+    [Fact]
+    public async Task ReusedBatchId_OldRunsShardHeldInAWorkerUntilTheNewRunFinished_LeavesOnlyTheNewRunsResults()
+    {
+        string hub = azurite.UniqueName("t");
+        await using var api = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "api", notesPerShard: 5));
+        string holds = Directory.CreateTempSubdirectory("plant-hold-").FullName;
+        var workerSettings = PlantTestSettings.For(azurite, hub, "worker", notesPerShard: 5);
+        var workers = new List<PlantProcess>
+        {
+            await PlantProcess.StartAsync(workerSettings, new FakeModelSettings { HoldDirectory = holds }),
+            await PlantProcess.StartAsync(workerSettings, new FakeModelSettings()),
+        };
+        try
+        {
+            await BatchKit.RegisterModelAsync(api);
+            var apiClient = BatchKit.Api(api);
+            var results = api.Get<PlantStorage>().Results;
+            string old = System.Text.Json.JsonSerializer.Serialize(new { id = "old-held", text = $"fever {FakeModelSettings.HoldMarker}" }) + "\n" + TestNotes.JsonLines(19, 1, idPrefix: "old");
+            await BatchKit.UploadAsync(api, "b/", ("old.jsonl", old));
+            File.WriteAllText(Path.Combine(holds, "hold-note"), string.Empty);
+            await BatchKit.StartAsync(api, new BatchStartRequest("b/", BatchId: "b"));
+
+            // The old run's shard 0 is in flight (held in the first worker) while the run is terminated, closed out and
+            // purged, and the id is started again on other notes and finishes (in the second worker).
+            await Poll.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(holds, "held-note"))), BatchKit.Timeout, "the old run's shard 0 to be held");
+            string oldRun = (await apiClient.GetBatchAsync("b"))!.Input!.Value.GetProperty("runId").GetString()!;
+            await apiClient.TerminateBatchAsync("b", "restart");
+            await Poll.ForAsync(() => api.Client.DeleteAsync(new Uri("/api/batches/b", UriKind.Relative)), r => r.IsSuccessStatusCode, BatchKit.Timeout,
+                "the old run to be purged once its close-out finished");
+            await api.Get<PlantStorage>().Notes.DeleteBlobAsync("b/old.jsonl");
+            await BatchKit.UploadAsync(api, "b/", ("new.jsonl", TestNotes.JsonLines(12, idPrefix: "new")));
+            await BatchKit.StartAsync(api, new BatchStartRequest("b/", BatchId: "b"));
+            var status = await BatchKit.WaitForEndAsync(api, "b");
+            string newRun = status.Input!.Value.GetProperty("runId").GetString()!;
+
+            // Then the held shard of the old run goes on, and ends: coded and written (the fault), or superseded.
+            File.Delete(Path.Combine(holds, "hold-note"));
+            await Poll.UntilAsync(() => Task.FromResult(workers[0].Output.Contains("Coded batch b shard 0:", StringComparison.Ordinal)
+                                                        || workers[0].Output.Contains($"run {oldRun} was superseded", StringComparison.Ordinal)),
+                BatchKit.Timeout, "the old run's held shard to end", () => workers[0].Output);
+            var records = BatchKit.AssertExactlyOnce(await BatchKit.ReadResultsAsync(results, "b"), 12);
+            var summary = await BatchKit.ReadSummaryAsync(results, "b");
+            var runs = new HashSet<string>();
+            await foreach (var blob in results.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata, Azure.Storage.Blobs.Models.BlobStates.None, "b/", CancellationToken.None))
+            {
+                if (!PlantFunctions.Pipeline.Batches.BatchRuns.IsBookkeeping("b", blob.Name))
+                {
+                    runs.Add(blob.Metadata.TryGetValue(PlantFunctions.Pipeline.Storage.RunScopedBlobs.RunKey, out string? run) ? run : "(none)");
+                }
+            }
+
+            Assert.Equal(RuntimeStatus.Completed, status.RuntimeStatus);
+            Assert.All(records.Values, r => Assert.StartsWith("new", r.GetProperty("id").GetString(), StringComparison.Ordinal));
+            Assert.Equal([newRun], runs);
+            Assert.Equal((newRun, 12, 12), (summary.RunId, summary.NotesTotal, summary.NotesCoded));
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                await worker.DisposeAsync();
+            }
+
+            Directory.Delete(holds, recursive: true);
+        }
+    }
+
     private static async Task<int> ResultBlobCountAsync(Azure.Storage.Blobs.BlobContainerClient results, string batchId)
     {
         int count = 0;
