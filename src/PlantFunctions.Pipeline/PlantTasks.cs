@@ -11,6 +11,7 @@ public static class PlantTasks
     public static IReadOnlyList<Type> All { get; } =
     [
         typeof(CodeBatchOrchestrator),
+        typeof(CodeShardsOrchestrator),
         typeof(PlanBatchActivity),
         typeof(CodeShardActivity),
         typeof(RecordFailedShardActivity),
@@ -27,6 +28,7 @@ public static class PlantTasks
     {
         ArgumentNullException.ThrowIfNull(registry);
         registry.AddOrchestrator<CodeBatchOrchestrator>();
+        registry.AddOrchestrator<CodeShardsOrchestrator>();
         registry.AddActivity<PlanBatchActivity>();
         registry.AddActivity<CodeShardActivity>();
         registry.AddActivity<RecordFailedShardActivity>();

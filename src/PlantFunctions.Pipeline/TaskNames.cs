@@ -9,6 +9,9 @@ public static class TaskNames
     /// <summary>Orchestration: read the notes, fan out shards, fan in, summarise.</summary>
     public const string CodeBatch = "CodeBatch";
 
+    /// <summary>Orchestration: code one block of a batch's shards (a sub-orchestration of <see cref="CodeBatch"/>, version 2).</summary>
+    public const string CodeShards = "CodeShards";
+
     /// <summary>Activity: read the notes under a prefix once and write the shard inputs.</summary>
     public const string PlanBatch = "PlanBatch";
 

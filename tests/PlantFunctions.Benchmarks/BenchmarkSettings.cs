@@ -1,6 +1,6 @@
 namespace PlantFunctions.Benchmarks;
 
-/// <summary>What one run of the service benchmark runs.</summary>
+/// <summary>What one run of the service benchmark runs (with <see cref="KillAtPercent"/>: the first worker is killed once the batch is that far).</summary>
 internal sealed record BenchmarkSettings(
     int Workers,
     int LoopsPerWorker,
@@ -16,4 +16,7 @@ internal sealed record BenchmarkSettings(
     TimeSpan QueuePolling,
     int Replays,
     bool ReplayAllEpisodes,
-    bool WarmWorkers);
+    bool WarmWorkers,
+    double? KillAtPercent = null,
+    TimeSpan? VisibilityTimeout = null,
+    int FakeDelayMilliseconds = 0);

@@ -5,6 +5,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["priors"] = PriorsBenchmark.Run,
     ["service"] = ServiceBenchmark.Run,
     ["replay"] = ServiceBenchmark.RunReplay,
+    ["failover"] = ServiceBenchmark.RunFailover,
     ["coding"] = CodingBenchmark.Run,
     ["training"] = TrainingBenchmark.Run,
     ["matmul"] = MatmulBenchmark.Run,

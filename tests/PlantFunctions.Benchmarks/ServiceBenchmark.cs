@@ -20,13 +20,16 @@ internal static class ServiceBenchmark
 
     public static int RunReplay(string[] args) => Run(args, replay: true);
 
-    private static int Run(string[] args, bool replay)
+    /// <summary><c>failover</c>: <c>service</c> with 20,000 notes, 2 workers and the first worker killed at 50%.</summary>
+    public static int RunFailover(string[] args) => Run(args, replay: false, failover: true);
+
+    private static int Run(string[] args, bool replay, bool failover = false)
     {
         int defaultGeneration = new BatchOptions().ShardsPerGeneration;
         var workers = new Option<int>("--workers") { Description = "Worker processes", DefaultValueFactory = _ => 2 };
         var loops = new Option<int>("--loops") { Description = "Activities each worker process runs at once (Plant:Workers:Count)", DefaultValueFactory = _ => 1 };
         var perShard = new Option<int>("--notes-per-shard") { Description = "Plant:Batches:NotesPerShard", DefaultValueFactory = _ => replay ? 10 : 64 };
-        var notes = new Option<int>("--notes") { Description = "Synthetic notes to generate (ignored with --notes-path)", DefaultValueFactory = _ => replay ? 16_000 : 2000 };
+        var notes = new Option<int>("--notes") { Description = "Synthetic notes to generate (ignored with --notes-path)", DefaultValueFactory = _ => replay ? 16_000 : failover ? 20_000 : 2000 };
         var words = new Option<int>("--median-words") { Description = "Median words per synthetic note", DefaultValueFactory = _ => replay ? 30 : 300 };
         var notesPath = new Option<string?>("--notes-path") { Description = "A note file or folder to code instead of synthetic notes" };
         var modelFile = new Option<string>("--model-file") { Description = "The model file to register and code with", Required = true };
@@ -63,6 +66,20 @@ internal static class ServiceBenchmark
             Description = "Start the clock once every worker process has started (a service's workers are up before its batches come); false: worker start-up is inside the clock",
             DefaultValueFactory = _ => true,
         };
+        var killAt = new Option<double?>("--kill-at")
+        {
+            Description = "Kill the first worker process once the batch's percentComplete reaches this; the other workers' idle time after it is measured",
+            DefaultValueFactory = _ => failover ? 50 : null,
+        };
+        var visibility = new Option<double?>("--visibility-timeout")
+        {
+            Description = "Plant:Durable:WorkItemVisibilityTimeout and ControlQueueVisibilityTimeout in seconds (default: the engine's 5 minutes)",
+        };
+        var fakeDelay = new Option<int>("--fake-delay-ms")
+        {
+            Description = "With the test host as --worker-host: milliseconds the fake coder spends per note (PLANT_FAKE_DELAY_MS)",
+            DefaultValueFactory = _ => 0,
+        };
         var root = new RootCommand(replay
             ? "Replay time and history size of the batch orchestration: one batch per --shards-per-generation value on a fresh task hub, then its last execution replayed offline through the orchestrator's code. " +
               "Storage: AzureWebJobsStorage when set, otherwise a private Azurite per batch."
@@ -70,13 +87,15 @@ internal static class ServiceBenchmark
               "Storage: AzureWebJobsStorage when set, otherwise a private Azurite per batch.")
         {
             workers, loops, perShard, notes, words, notesPath, modelFile, workerHost, device, threads, generations, replays, allEpisodes, polling, warm,
+            killAt, visibility, fakeDelay,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
             var baseSettings = new BenchmarkSettings(parse.GetValue(workers), parse.GetValue(loops), parse.GetValue(perShard), parse.GetValue(notes), parse.GetValue(words),
                 parse.GetValue(notesPath), parse.GetValue(modelFile)!, Path.GetFullPath(parse.GetValue(workerHost) ?? Path.Combine(AppContext.BaseDirectory, "PlantFunctions.Host.dll")),
                 parse.GetValue(device)!, ThreadsPerWorker(parse.GetValue(threads), parse.GetValue(workers)), defaultGeneration,
-                TimeSpan.FromSeconds(parse.GetValue(polling)), parse.GetValue(replays), parse.GetValue(allEpisodes), parse.GetValue(warm));
+                TimeSpan.FromSeconds(parse.GetValue(polling)), parse.GetValue(replays), parse.GetValue(allEpisodes), parse.GetValue(warm),
+                parse.GetValue(killAt), parse.GetValue(visibility) is { } seconds ? TimeSpan.FromSeconds(seconds) : null, parse.GetValue(fakeDelay));
             var runs = parse.GetValue(generations) is { Length: > 0 } values ? values : [defaultGeneration];
             string? configured = Environment.GetEnvironmentVariable("AzureWebJobsStorage");
             if (Console.IsOutputRedirected)
@@ -128,6 +147,14 @@ internal static class ServiceBenchmark
         table.AddRow("engine", Markup.Escape($"DTFx Azure Storage: MaxQueuePollingInterval {settings.QueuePolling.TotalSeconds:0.###} s, PartitionRenewInterval " +
                                              $"{ThroughputBenchmark.PartitionRenew.TotalSeconds:0.###} s, other Plant:Durable settings at their defaults (4 partitions); extended sessions off " +
                                              $"(every episode replays the execution's history); status polled every {ThroughputBenchmark.StatusPoll.TotalSeconds:0.###} s"));
+        table.AddRow("failure", Markup.Escape(settings.KillAtPercent is { } kill
+            ? $"the first worker process killed (by PID) once the batch is {kill:0.#}% done; visibility timeouts {(settings.VisibilityTimeout is { } v ? $"{v.TotalSeconds:0.###} s" : "the engine's default (5 min)")}"
+            : "none"));
+        if (settings.FakeDelayMilliseconds > 0)
+        {
+            table.AddRow("fake coder", Markup.Escape($"{settings.FakeDelayMilliseconds} ms per note (PLANT_FAKE_DELAY_MS)"));
+        }
+
         table.AddRow("notes", Markup.Escape(settings.NotesPath is { } path ? $"from {path}" : $"{settings.Notes:N0} synthetic notes, median {settings.MedianWords} words"));
         AnsiConsole.Write(table);
     }
@@ -151,6 +178,15 @@ internal static class ServiceBenchmark
             : null);
         Row("inside the coder", r => r.Summary is { } s ? $"{s.CodingSeconds:N1} s over shards ({s.NotesTotal / Math.Max(1e-9, s.CodingSeconds):N1} notes/s per stream)" : null);
         Row("notes", r => r.Summary is { } s ? $"{s.NotesCoded:N0} coded, {s.NotesFailed:N0} failed" : null);
+        if (settings.KillAtPercent is not null)
+        {
+            Row("worker killed", r => r.Failover is { } f ? $"{f.KilledAt.TotalSeconds:N1} s after submission, at {f.PercentAtKill:0.#}%" : "not killed (the batch ended first)");
+            Row("after the kill", r => r.Failover is { } f ? $"{f.AfterKill.TotalSeconds:N1} s to the end; the other worker coded {f.SurvivorShards:N0} shards" : null);
+            Row("other worker idle after the kill", r => r.Failover is { } f
+                ? $"{f.SurvivorIdle.TotalSeconds:N1} s ({100 * f.SurvivorIdle.TotalSeconds / Math.Max(1e-9, f.AfterKill.TotalSeconds):N0}% of it), longest stretch {f.LongestIdle.TotalSeconds:N1} s"
+                : null);
+        }
+
         Row("generations", r => r.Generations is { } g ? $"{g:N0} (ContinueAsNew {g - 1:N0} times)" : null);
         Row("history: last execution", r => $"{r.History.LastExecutionRows:N0} rows, {Kib(r.History.LastExecutionBytes)}, {r.History.LastExecutionEpisodes:N0} episodes");
         Row("history: largest generation", r => $"{r.History.LargestGenerationEvents:N0} events");

@@ -60,6 +60,12 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
             ["Plant:Durable:PartitionRenewInterval"] = PartitionRenew.ToString("c", CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        if (settings.VisibilityTimeout is { } visibility)
+        {
+            common["Plant:Durable:WorkItemVisibilityTimeout"] = visibility.ToString("c", CultureInfo.InvariantCulture);
+            common["Plant:Durable:ControlQueueVisibilityTimeout"] = visibility.ToString("c", CultureInfo.InvariantCulture);
+        }
+
         var apiSettings = new Dictionary<string, string?>(common) { ["Plant:Roles"] = "api", ["urls"] = "http://127.0.0.1:0" };
         var app = PlantHost.Build([], services => services.AddPlantModel(), new PlantHostOptions { ReadLocalSettings = false, Overrides = apiSettings });
         await using (app.ConfigureAwait(false))
@@ -77,8 +83,21 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
                 ["Plant:Threads"] = Invariant(settings.Threads),
                 ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
             };
+            if (settings.KillAtPercent is not null)
+            {
+                // The shard log lines time each worker's shards (idle time after the kill).
+                workerSettings["Logging:LogLevel:PlantFunctions.Pipeline.Batches.CodeShardActivity"] = "Information";
+                workerSettings["Logging:Console:FormatterName"] = "simple";
+                workerSettings["Logging:Console:FormatterOptions:SingleLine"] = "true";
+            }
+
+            if (settings.FakeDelayMilliseconds > 0)
+            {
+                workerSettings["PLANT_FAKE_DELAY_MS"] = Invariant(settings.FakeDelayMilliseconds);
+            }
+
             var startup = Stopwatch.StartNew();
-            var workers = Enumerable.Range(0, settings.Workers).Select(_ => new WorkerProcess(settings.WorkerHost, workerSettings)).ToList();
+            var workers = Enumerable.Range(0, settings.Workers).Select(_ => new WorkerProcess(settings.WorkerHost, workerSettings, startup)).ToList();
             if (settings.WarmWorkers)
             {
                 // A service's workers are up before its batches come: start the clock once every worker has started.
@@ -99,18 +118,35 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
             var api = new PlantApiClient(http, FunctionKey);
             InstanceStatus status;
             TimeSpan wallClock;
+            Failover? failover = null;
             try
             {
-                var clock = Stopwatch.StartNew();
+                var submitted = startup.Elapsed;
+                (TimeSpan At, double Percent)? killed = null;
                 var started = await api.StartBatchAsync(new BatchStartRequest("bench/", BatchId: BatchId), cancellationToken).ConfigureAwait(false);
-                status = await api.WaitForEndAsync(new Uri(started.StatusQueryGetUri), _ =>
+                // With a kill, the batch is followed through /api/batches/{id}, whose progress counts the shards of the blocks
+                // in flight too (Durable's status URL shows the batch orchestration's own, which moves a block at a time).
+                var follow = settings.KillAtPercent is null ? new Uri(started.StatusQueryGetUri) : new Uri($"api/batches/{BatchId}", UriKind.Relative);
+                status = await api.WaitForEndAsync(follow, progress =>
                 {
-                    if (workers.FirstOrDefault(w => w.HasExited) is { } dead)
+                    double percent = progress.ReadCustomStatus<BatchProgress>()?.PercentComplete ?? 0;
+                    if (killed is null && settings.KillAtPercent is { } at && percent >= at)
                     {
-                        throw new InvalidOperationException($"a worker process exited before the batch finished; it said:{Environment.NewLine}{dead.Output}");
+                        workers[0].Kill();
+                        killed = (startup.Elapsed, percent);
+                    }
+
+                    if (workers.Skip(killed is null ? 0 : 1).FirstOrDefault(w => w.HasExited) is { } dead)
+                    {
+                        throw new InvalidOperationException($"a worker process exited (code {dead.ExitCode}) before the batch finished; it said:{Environment.NewLine}{dead.Output}");
                     }
                 }, StatusPoll, cancellationToken).ConfigureAwait(false);
-                wallClock = clock.Elapsed;
+                var end = startup.Elapsed;
+                wallClock = end - submitted;
+                if (killed is { } kill)
+                {
+                    failover = Failover.Measure(workers.Skip(1), kill.At, end, submitted, kill.Percent);
+                }
             }
             finally
             {
@@ -134,7 +170,7 @@ internal sealed class ThroughputBenchmark(BenchmarkSettings settings)
                         settings.ReplayAllEpisodes)
                         .ConfigureAwait(false)
                     : null;
-                return new BenchmarkResult(status, input, summary, wallClock, history, replay, settings.WarmWorkers ? workerStartup : null);
+                return new BenchmarkResult(status, input, summary, wallClock, history, replay, settings.WarmWorkers ? workerStartup : null, failover);
             }
             finally
             {

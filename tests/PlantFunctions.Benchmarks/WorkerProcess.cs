@@ -2,14 +2,20 @@ using System.Diagnostics;
 
 namespace PlantFunctions.Benchmarks;
 
-/// <summary>One worker host process (the production host, or another host assembly given on the command line), stopped by its PID.</summary>
+/// <summary>
+/// One worker host process (the production host, or another host assembly given on the command line), stopped by its
+/// PID. Every line it prints is kept with the time it arrived (on the clock given), so shard starts and ends can be
+/// timed from the log.
+/// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process process;
-    private readonly List<string> output = [];
+    private readonly Stopwatch clock;
+    private readonly List<(TimeSpan At, string Line)> output = [];
 
-    public WorkerProcess(string hostAssembly, IReadOnlyDictionary<string, string?> settings)
+    public WorkerProcess(string hostAssembly, IReadOnlyDictionary<string, string?> settings, Stopwatch? clock = null)
     {
+        this.clock = clock ?? Stopwatch.StartNew();
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -20,7 +26,7 @@ internal sealed class WorkerProcess : IDisposable
         info.ArgumentList.Add(hostAssembly);
         foreach (var (key, value) in settings)
         {
-            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            info.Environment[key.StartsWith("PLANT_", StringComparison.Ordinal) ? key : key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
@@ -31,7 +37,12 @@ internal sealed class WorkerProcess : IDisposable
         process.BeginErrorReadLine();
     }
 
+    public int Id => process.Id;
+
     public bool HasExited => process.HasExited;
+
+    /// <summary>The exit code, once it exited.</summary>
+    public int? ExitCode => process.HasExited ? process.ExitCode : null;
 
     public string Output
     {
@@ -39,19 +50,36 @@ internal sealed class WorkerProcess : IDisposable
         {
             lock (output)
             {
-                return string.Join(Environment.NewLine, output.TakeLast(40));
+                return string.Join(Environment.NewLine, output.TakeLast(40).Select(l => l.Line));
             }
         }
     }
 
-    public void Dispose()
+    /// <summary>Every line so far with the time it arrived.</summary>
+    public IReadOnlyList<(TimeSpan At, string Line)> Lines
+    {
+        get
+        {
+            lock (output)
+            {
+                return [.. output];
+            }
+        }
+    }
+
+    /// <summary>Kills the process by its PID (a worker that dies: its shard in flight waits for the visibility timeout).</summary>
+    public void Kill()
     {
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
+    }
 
+    public void Dispose()
+    {
+        Kill();
         process.Dispose();
     }
 
@@ -61,7 +89,7 @@ internal sealed class WorkerProcess : IDisposable
         {
             lock (output)
             {
-                output.Add(line);
+                output.Add((clock.Elapsed, line));
             }
         }
     }

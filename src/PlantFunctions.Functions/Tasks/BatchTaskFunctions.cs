@@ -14,6 +14,11 @@ public static class BatchTaskFunctions
     public static Task<BatchOutput?> CodeBatch([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new CodeBatchOrchestrator().RunAsync(context, context.GetInput<CodeBatchInput>()!);
 
+    /// <summary>Orchestration: see <see cref="CodeShardsOrchestrator"/>.</summary>
+    [Function(TaskNames.CodeShards)]
+    public static Task<BatchTally> CodeShards([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new CodeShardsOrchestrator().RunAsync(context, context.GetInput<BlockInput>()!);
+
     /// <summary>Orchestration: see <see cref="CloseOutBatchOrchestrator"/>.</summary>
     [Function(TaskNames.CloseOutBatch)]
     public static Task<BatchOutput> CloseOutBatch([OrchestrationTrigger] TaskOrchestrationContext context) =>

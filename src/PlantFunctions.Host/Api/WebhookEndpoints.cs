@@ -1,5 +1,7 @@
 using Microsoft.DurableTask.Client;
 using PlantFunctions.Contracts.Instances;
+using PlantFunctions.Pipeline;
+using PlantFunctions.Pipeline.Batches;
 using PlantFunctions.Pipeline.Instances;
 
 namespace PlantFunctions.Host.Api;
@@ -8,7 +10,8 @@ namespace PlantFunctions.Host.Api;
 /// Durable Functions' instance-management API (<c>/runtime/webhooks/durabletask/instances/{id}</c>), which the
 /// Functions host provides itself and the local host provides here, with the same routes and answers: status (202
 /// running, 200 finished, 404 unknown), purge, terminate, raise an event, suspend, resume. These act on the engine
-/// only: a batch terminated here is closed out by the sweep, as in Azure.
+/// only (a batch terminated here is closed out by the sweep, as in Azure), except that a batch is purged as
+/// <c>DELETE /api/batches/{id}</c> purges it: refused (409) until its close-out has finished.
 /// </summary>
 internal static class WebhookEndpoints
 {
@@ -16,15 +19,28 @@ internal static class WebhookEndpoints
     {
         var group = app.MapGroup("/runtime/webhooks/durabletask/instances").WithRequestErrors();
         group.MapGet("/{id}", async (string id, DurableTaskClient client, CancellationToken cancellationToken) =>
-            await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false) is { } metadata
-                ? CheckStatus.Status(InstanceStatuses.From(metadata))
-                : Results.NotFound());
-        group.MapDelete("/{id}", async (string id, DurableTaskClient client, CancellationToken cancellationToken) =>
+        {
+            var metadata = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
+            if (metadata is { Name: TaskNames.CodeBatch })
+            {
+                // The batch's progress with its blocks in flight counted, as GET /api/batches/{id} answers it.
+                return await BatchStarter.GetAsync(client, id, cancellationToken).ConfigureAwait(false) is { } batch ? CheckStatus.Status(batch) : Results.NotFound();
+            }
+
+            return metadata is not null ? CheckStatus.Status(InstanceStatuses.From(metadata)) : Results.NotFound();
+        });
+        group.MapDelete("/{id}", async (string id, DurableTaskClient client, BatchStarter batches, CancellationToken cancellationToken) =>
         {
             var metadata = await client.GetInstanceAsync(id, cancellationToken).ConfigureAwait(false);
             if (metadata is null)
             {
                 return Results.NotFound();
+            }
+
+            if (metadata.Name == TaskNames.CodeBatch)
+            {
+                // A batch is purged as DELETE /api/batches/{id} purges it: not before its close-out has finished (409).
+                return Results.Ok(new PurgeResponse(await batches.PurgeAsync(client, id, cancellationToken).ConfigureAwait(false)));
             }
 
             if (!metadata.IsCompleted)

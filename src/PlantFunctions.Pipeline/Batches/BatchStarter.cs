@@ -18,8 +18,8 @@ namespace PlantFunctions.Pipeline.Batches;
 /// <summary>
 /// What the HTTP starters, the ready-marker trigger and the sweep call for batches, through whichever
 /// <see cref="DurableTaskClient"/> the host has (the Functions binding, or the local DTFx client): start (validate,
-/// resolve the model version, schedule <c>CodeBatch</c> with instance id = batch id, at most one run per id), read,
-/// terminate (then close out), purge.
+/// check there are notes, resolve the model version, take the run's number, schedule <c>CodeBatch</c> with instance
+/// id = batch id, at most one run per id), read; terminate, close out and purge are in BatchStarter.Ending.cs.
 /// </summary>
 public sealed partial class BatchStarter(
     PlantStorage storage,
@@ -46,7 +46,9 @@ public sealed partial class BatchStarter(
         }
 
         var model = await models.ResolveAsync(plant.Value.ModelName, request.ModelVersion, cancellationToken).ConfigureAwait(false);
-        var input = NewInput(batchId, prefix, origin) with
+        await EnsureNotesAsync(prefix, cancellationToken).ConfigureAwait(false);
+        string runId = await BatchRuns.ReserveAsync(storage.Results, batchId, cancellationToken).ConfigureAwait(false);
+        var input = NewInput(batchId, prefix, origin, runId) with
         {
             ModelName = model.Name,
             ModelVersion = model.Version,
@@ -74,11 +76,14 @@ public sealed partial class BatchStarter(
             return;
         }
 
-        var input = NewInput(batchId, normalized, "marker") with { ModelName = plant.Value.ModelName, Rejected = reason };
+        var input = NewInput(batchId, normalized, "marker", BatchRuns.NewRunId(0)) with { ModelName = plant.Value.ModelName, Rejected = reason };
         await ScheduleAsync(client, input, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The status of a batch, or null for an unknown id (or an id that is not a batch); an invalid id is refused (400).</summary>
+    /// <summary>
+    /// The status of a batch, or null for an unknown id (or an id that is not a batch); an invalid id is refused (400).
+    /// While a batch's blocks are being coded, its progress adds the blocks in flight to the finished ones.
+    /// </summary>
     public static async Task<InstanceStatus?> GetAsync(DurableTaskClient client, string batchId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
@@ -88,142 +93,37 @@ public sealed partial class BatchStarter(
         }
 
         var metadata = await client.GetInstanceAsync(batchId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false);
-        return metadata is { Name: TaskNames.CodeBatch } ? InstanceStatuses.From(metadata) : null;
-    }
-
-    /// <summary>
-    /// Terminates a running batch through the engine, then starts its close-out so that every note still gets exactly
-    /// one record and the batch a summary.
-    /// </summary>
-    /// <exception cref="PlantRequestException">Unknown id (404) or already finished (410).</exception>
-    public async Task TerminateAsync(DurableTaskClient client, string batchId, string? reason, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        var metadata = await GetBatchAsync(client, batchId, cancellationToken).ConfigureAwait(false);
-        if (!metadata.IsRunning && metadata.RuntimeStatus is not (OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended))
+        if (metadata is not { Name: TaskNames.CodeBatch })
         {
-            throw new PlantRequestException(PlantRequestError.Gone, $"batch '{batchId}' already finished ({metadata.RuntimeStatus})");
+            return null;
         }
 
-        string why = string.IsNullOrWhiteSpace(reason) ? "terminated on request" : $"terminated: {reason}";
-        await client.TerminateInstanceAsync(batchId, why, cancellationToken).ConfigureAwait(false);
-        await CloseOutAsync(client, metadata, why, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Purges a finished batch: its history, its close-out's, and its planned inputs (its results stay until a new
-    /// run of the same id replaces them).
-    /// </summary>
-    /// <exception cref="PlantRequestException">Unknown id (404) or still running (409).</exception>
-    public async Task<int> PurgeAsync(DurableTaskClient client, string batchId, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        var metadata = await GetBatchAsync(client, batchId, cancellationToken).ConfigureAwait(false);
-        if (!metadata.IsCompleted)
+        var status = InstanceStatuses.From(metadata);
+        if (metadata.RuntimeStatus != OrchestrationRuntimeStatus.Running || status.ReadCustomStatus<BatchProgress>() is not { Stage: "Coding" } progress
+            || !InstanceStatuses.TryReadInput<CodeBatchInput>(metadata, out var input, out _) || input is not { Version: >= 2 })
         {
-            throw new PlantRequestException(PlantRequestError.Conflict, $"batch '{batchId}' is {metadata.RuntimeStatus}: terminate it before purging");
+            return status;
         }
 
-        int purged = (await client.PurgeInstanceAsync(batchId, cancellation: cancellationToken).ConfigureAwait(false)).PurgedInstanceCount;
-        var query = new OrchestrationQuery { InstanceIdPrefix = $"{batchId}:closeout:" };
-        await foreach (var closeOut in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
+        var inFlight = BatchTally.Zero;
+        var query = new OrchestrationQuery { InstanceIdPrefix = CodeBatchOrchestrator.BlockInstancePrefix(input.BatchId, input.RunId) };
+        await foreach (var block in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (closeOut.IsCompleted)
+            if (!block.IsCompleted && block.SerializedCustomStatus is { Length: > 0 } custom
+                && System.Text.Json.JsonSerializer.Deserialize<BatchTally>(custom, PlantJson.Options) is { } tally)
             {
-                await client.PurgeInstanceAsync(closeOut.InstanceId, cancellation: cancellationToken).ConfigureAwait(false);
+                inFlight = inFlight.Plus(tally);
             }
         }
 
-        await foreach (var blob in storage.Results.GetBlobsAsync(BlobTraits.None, BlobStates.None, BatchPaths.WorkPrefix(batchId), cancellationToken).ConfigureAwait(false))
+        int done = progress.Shards.Completed + progress.Shards.Failed + inFlight.ShardsCompleted + inFlight.ShardsFailed;
+        var merged = progress with
         {
-            await storage.Results.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-
-        return purged;
-    }
-
-    /// <summary>
-    /// Starts the close-out of every terminated batch that has none and no summary yet: batches terminated through the
-    /// engine's own terminate URL (which knows nothing of close-outs). Returns how many it started.
-    /// </summary>
-    public async Task<int> CloseOutTerminatedAsync(DurableTaskClient client, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        int started = 0;
-        var query = new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Terminated], FetchInputsAndOutputs = true };
-        await foreach (var metadata in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken).ConfigureAwait(false))
-        {
-            if (metadata.Name != TaskNames.CodeBatch || InstanceStatuses.ReadInput<CodeBatchInput>(metadata) is not { } input)
-            {
-                continue;
-            }
-
-            bool summarized = await RunScopedBlobs.ReadOfRunAsync(storage.Results.GetBlobClient(BatchPaths.Summary(input.BatchId)), input.RunId, cancellationToken)
-                .ConfigureAwait(false) is not null;
-            if (!summarized && await CloseOutAsync(client, metadata, TerminationReason(metadata), cancellationToken).ConfigureAwait(false))
-            {
-                started++;
-            }
-        }
-
-        return started;
-    }
-
-    private async Task<bool> CloseOutAsync(DurableTaskClient client, OrchestrationMetadata metadata, string reason, CancellationToken cancellationToken)
-    {
-        var input = InstanceStatuses.ReadInput<CodeBatchInput>(metadata);
-        if (input is null || input.Rejected is not null)
-        {
-            return false;
-        }
-
-        // Shards still queued see this and leave their notes to the close-out instead of coding them.
-        await storage.Results.GetBlobClient(BatchPaths.Terminated(input.BatchId, input.RunId))
-            .UploadIfAbsentAsync(BinaryData.FromString(reason), "text/plain", cancellationToken).ConfigureAwait(false);
-
-        string instanceId = CloseOutInput.InstanceId(input.BatchId, input.RunId);
-        if (await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is not null)
-        {
-            return false;
-        }
-
-        var created = input.Progress?.CreatedTime ?? metadata.CreatedAt.UtcDateTime;
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(TaskNames.CloseOutBatch, new CloseOutInput(input, created, reason),
-                new StartOrchestrationOptions(instanceId), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            if (await client.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is null)
-            {
-                throw;
-            }
-
-            return false;   // another process started the same close-out at the same moment
-        }
-
-        LogClosingOut(logger, input.BatchId, reason);
-        return true;
-    }
-
-    private static string TerminationReason(OrchestrationMetadata metadata)
-    {
-        string? output = metadata.SerializedOutput;
-        if (string.IsNullOrWhiteSpace(output))
-        {
-            return "terminated";
-        }
-
-        try
-        {
-            string? text = System.Text.Json.JsonSerializer.Deserialize<string>(output);
-            return string.IsNullOrWhiteSpace(text) ? "terminated" : text.StartsWith("terminated", StringComparison.Ordinal) ? text : $"terminated: {text}";
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return $"terminated: {output}";
-        }
+            Shards = progress.Shards with { Completed = progress.Shards.Completed + inFlight.ShardsCompleted, Failed = progress.Shards.Failed + inFlight.ShardsFailed },
+            Notes = progress.Notes with { Coded = progress.Notes.Coded + inFlight.NotesCoded, Failed = progress.Notes.Failed + inFlight.NotesFailed },
+            PercentComplete = progress.Shards.Total == 0 ? 0 : Math.Round(100.0 * done / progress.Shards.Total, 1),
+        };
+        return status with { CustomStatus = System.Text.Json.JsonSerializer.SerializeToElement(merged, PlantJson.Options) };
     }
 
     private static async Task<OrchestrationMetadata> GetBatchAsync(DurableTaskClient client, string batchId, CancellationToken cancellationToken)
@@ -243,7 +143,7 @@ public sealed partial class BatchStarter(
             return false;
         }
 
-        var input = existing.Name == TaskNames.CodeBatch ? InstanceStatuses.ReadInput<CodeBatchInput>(existing) : null;
+        var input = existing.Name == TaskNames.CodeBatch && InstanceStatuses.TryReadInput<CodeBatchInput>(existing, out var read, out _) ? read : null;
         if (input is null || !string.Equals(input.Prefix, prefix, StringComparison.Ordinal))
         {
             throw new PlantRequestException(PlantRequestError.Conflict, input is null
@@ -271,13 +171,29 @@ public sealed partial class BatchStarter(
         }
     }
 
-    private CodeBatchInput NewInput(string batchId, string prefix, string origin)
+    /// <summary>Refuses a prefix that holds no note files (400 naming it): the batch would only fail later.</summary>
+    private async Task EnsureNotesAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await foreach (var blob in storage.Notes.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken).ConfigureAwait(false))
+        {
+            if (Model.Notes.NoteReader.FormatOf(blob.Name) is not null)
+            {
+                return;
+            }
+        }
+
+        throw new PlantRequestException(PlantRequestError.Invalid,
+            $"no note files (.jsonl, .ndjson, .csv, .txt) under '{storage.Notes.Name}/{prefix}': upload the notes before starting the batch");
+    }
+
+    private CodeBatchInput NewInput(string batchId, string prefix, string origin, string runId)
     {
         var options = batches.Value;
         return new CodeBatchInput
         {
+            Version = CodeBatchInput.CurrentVersion,
             BatchId = batchId,
-            RunId = Guid.NewGuid().ToString("N")[..16],
+            RunId = runId,
             NotesContainer = storage.Notes.Name,
             Prefix = prefix,
             ModelName = "",
@@ -287,6 +203,7 @@ public sealed partial class BatchStarter(
             ErrorThreshold = options.ErrorThreshold,
             MaxNoteChars = notes.Value.MaxNoteChars,
             ShardsPerGeneration = options.ShardsPerGeneration,
+            BlocksInFlight = options.BlocksInFlight,
             Retry = new ShardRetry(options.MaxAttempts, options.RetryDelay, options.MaxRetryDelay),
             Origin = origin,
         };
@@ -338,6 +255,4 @@ public sealed partial class BatchStarter(
     [LoggerMessage(EventId = 2500, Level = LogLevel.Information, Message = "Started batch {BatchId} on {Prefix} with model version {ModelVersion} ({Origin})")]
     private static partial void LogStarted(ILogger logger, string batchId, string prefix, string modelVersion, string origin);
 
-    [LoggerMessage(EventId = 2501, Level = LogLevel.Information, Message = "Closing out terminated batch {BatchId}: {Reason}")]
-    private static partial void LogClosingOut(ILogger logger, string batchId, string reason);
 }

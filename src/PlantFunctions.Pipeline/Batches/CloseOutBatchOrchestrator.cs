@@ -8,7 +8,8 @@ namespace PlantFunctions.Pipeline.Batches;
 /// <param name="Batch">The batch's input as it was when it was terminated.</param>
 /// <param name="CreatedTime">When the batch started.</param>
 /// <param name="Reason">Why it was terminated.</param>
-public sealed record CloseOutInput(CodeBatchInput Batch, DateTime CreatedTime, string Reason)
+/// <param name="Attempt">1 for the first close-out of the run; the sweep starts a failed one again with the next number.</param>
+public sealed record CloseOutInput(CodeBatchInput Batch, DateTime CreatedTime, string Reason, int Attempt = 1)
 {
     /// <summary>The close-out's instance id: one per run of a batch id.</summary>
     public static string InstanceId(string batchId, string runId) => $"{batchId}:closeout:{runId}";

@@ -44,10 +44,15 @@ public sealed partial class CloseOutShardsActivity(PlantStorage storage, ILogger
                 continue;
             }
 
-            var content = (await storage.Results.GetBlobClient(BatchPaths.ShardInput(batch.BatchId, batch.RunId, shard)).DownloadContentAsync().ConfigureAwait(false)).Value.Content;
+            var content = (await storage.Results.GetBlobClient(BatchPaths.ShardInput(batch.BatchId, batch.RunId, plan.PlanId, shard)).DownloadContentAsync().ConfigureAwait(false)).Value.Content;
             var records = ShardFiles.ParseInput(content).Select(r => ShardFiles.Failed(r, r.Error ?? reason)).ToList();
             var metadata = new Dictionary<string, string> { [ShardFiles.OutcomeKey] = "terminated" };
-            await ShardFiles.WriteResultOnceAsync(storage, batch.BatchId, batch.RunId, shard, records, metadata, CancellationToken.None).ConfigureAwait(false);
+            var (_, _, later) = await ShardFiles.WriteResultOnceAsync(storage, batch.BatchId, batch.RunId, shard, records, metadata, CancellationToken.None).ConfigureAwait(false);
+            if (later is not null)
+            {
+                return true;   // a later run of the batch id owns the results now: nothing of this run is written any more
+            }
+
             closed++;
         }
 

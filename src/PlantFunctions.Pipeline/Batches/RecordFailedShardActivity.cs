@@ -18,7 +18,12 @@ public sealed partial class RecordFailedShardActivity(PlantStorage storage, ILog
     {
         ArgumentNullException.ThrowIfNull(input);
         string reason = $"shard {input.Shard} failed after {input.Attempts} attempts: {input.Failure ?? "unknown error"}";
-        var content = (await storage.Results.GetBlobClient(BatchPaths.ShardInput(input.BatchId, input.RunId, input.Shard)).DownloadContentAsync().ConfigureAwait(false)).Value.Content;
+        if (await BatchRuns.SupersededByAsync(storage.Results, input.BatchId, input.RunId).ConfigureAwait(false) is { } superseding)
+        {
+            return new ShardOutcome(input.Shard, 0, 0, 0, $"run {input.RunId} was superseded by run {superseding} of the same batch id");
+        }
+
+        var content = (await storage.Results.GetBlobClient(BatchPaths.ShardInput(input.BatchId, input.RunId, input.PlanId, input.Shard)).DownloadContentAsync().ConfigureAwait(false)).Value.Content;
         var records = ShardFiles.ParseInput(content).Select(r => ShardFiles.Failed(r, r.Error ?? reason)).ToList();
         var metadata = new Dictionary<string, string>
         {
@@ -26,7 +31,13 @@ public sealed partial class RecordFailedShardActivity(PlantStorage storage, ILog
             [ShardFiles.ReasonKey] = RunScopedBlobs.MetadataText(input.Failure ?? "unknown error"),
             [ShardFiles.AttemptsKey] = input.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        var (coded, failed) = await ShardFiles.WriteResultOnceAsync(storage, input.BatchId, input.RunId, input.Shard, records, metadata, CancellationToken.None).ConfigureAwait(false);
+        var (coded, failed, later) = await ShardFiles.WriteResultOnceAsync(storage, input.BatchId, input.RunId, input.Shard, records, metadata, CancellationToken.None)
+            .ConfigureAwait(false);
+        if (later is not null)
+        {
+            return new ShardOutcome(input.Shard, 0, 0, 0, $"run {input.RunId} was superseded by run {later} of the same batch id");
+        }
+
         if (coded > 0)
         {
             return new ShardOutcome(input.Shard, coded, failed, 0);

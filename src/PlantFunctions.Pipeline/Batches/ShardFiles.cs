@@ -51,17 +51,24 @@ internal static class ShardFiles
     public static ResultRecord Failed(ShardInputRecord input, string reason) => new(input.Id, input.Source, Error: reason);
 
     /// <summary>
-    /// Writes a shard's result blob once per run (see <see cref="RunScopedBlobs"/>) and returns the counts of what the
-    /// blob holds: this call's records, or those of the run's first writer.
+    /// Writes a shard's result blob once per run (see <see cref="BatchRuns.WriteCheckedAsync"/>) and returns the counts
+    /// of what the blob holds: this call's records, or those of the run's first writer; or, when a later run of the
+    /// batch id owns its results, that run's id and no counts (nothing was written).
     /// </summary>
-    public static async Task<(int Coded, int Failed)> WriteResultOnceAsync(PlantStorage storage, string batchId, string runId, int shard,
+    public static async Task<(int Coded, int Failed, string? SupersededBy)> WriteResultOnceAsync(PlantStorage storage, string batchId, string runId, int shard,
         IReadOnlyList<ResultRecord> records, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
     {
-        var existing = await RunScopedBlobs.WriteOnceAsync(storage.Results.GetBlobClient(BatchPaths.ShardResult(batchId, shard)), ToJsonLines(records),
-            "application/x-ndjson", runId, metadata, cancellationToken).ConfigureAwait(false);
-        return existing is null
-            ? (records.Count(r => r.Error is null), records.Count(r => r.Error is not null))
-            : Tally(existing.Content);
+        var write = await BatchRuns.WriteCheckedAsync(storage.Results, batchId, runId, storage.Results.GetBlobClient(BatchPaths.ShardResult(batchId, shard)),
+            ToJsonLines(records), "application/x-ndjson", metadata, cancellationToken).ConfigureAwait(false);
+        if (write.SupersededBy is { } later)
+        {
+            return (0, 0, later);
+        }
+
+        var (coded, failed) = write.Existing is { } existing
+            ? Tally(existing.Content)
+            : (records.Count(r => r.Error is null), records.Count(r => r.Error is not null));
+        return (coded, failed, null);
     }
 
     /// <summary>A shard's result blob when this run wrote it.</summary>

@@ -12,8 +12,9 @@ namespace PlantFunctions.Pipeline.Batches;
 /// <param name="Failure">For <c>RecordFailedShard</c>: why the shard's last attempt failed.</param>
 /// <param name="Attempts">For <c>RecordFailedShard</c>: attempts made.</param>
 /// <param name="PerCodeThresholds">Use the model's per-code thresholds instead of its global one.</param>
+/// <param name="PlanId">The plan whose shard inputs to read (<see cref="BatchPlan.PlanId"/>; null for runs planned before plans had ids).</param>
 public sealed record ShardTask(string BatchId, string RunId, int Shard, string ModelName, string ModelVersion, string ModelBlob, int MinCodes, double? Threshold,
-    string? Failure = null, int Attempts = 0, bool PerCodeThresholds = false);
+    string? Failure = null, int Attempts = 0, bool PerCodeThresholds = false, string? PlanId = null);
 
 /// <summary>What a finished shard reports: the counts of its result blob.</summary>
 /// <param name="Shard">0-based shard number.</param>

@@ -23,7 +23,8 @@ public sealed record SummarizeRequest(CodeBatchInput Batch, DateTime CreatedTime
 
 /// <summary>
 /// The fan-in: counts the records and codes in the run's result blobs, writes <c>summary.json</c> once per run
-/// (a rerun returns the one already written) and deletes the planned shard inputs.
+/// (a rerun returns the one already written; a run superseded by a later run of the batch id writes none) and deletes
+/// the run's planned shard inputs.
 /// </summary>
 [DurableTask(TaskNames.SummarizeBatch)]
 public sealed partial class SummarizeBatchActivity(PlantStorage storage, ILogger<SummarizeBatchActivity> logger) : TaskActivity<SummarizeRequest, BatchOutput>
@@ -38,14 +39,23 @@ public sealed partial class SummarizeBatchActivity(PlantStorage storage, ILogger
         if (summary is null)
         {
             summary = await SummarizeAsync(input).ConfigureAwait(false);
-            var first = await RunScopedBlobs.WriteOnceAsync(summaryBlob, new BinaryData(PlantJson.ToUtf8Bytes(summary, indented: true)), "application/json", batch.RunId)
-                .ConfigureAwait(false);
-            summary = first is null ? summary : first.Content.ToObjectFromJson<BatchSummary>(PlantJson.Options)!;
+            var write = await BatchRuns.WriteCheckedAsync(storage.Results, batch.BatchId, batch.RunId, summaryBlob,
+                new BinaryData(PlantJson.ToUtf8Bytes(summary, indented: true)), "application/json").ConfigureAwait(false);
+            if (write.SupersededBy is { } later)
+            {
+                // A later run of the batch id owns its results: this (purged) run's summary is not written.
+                LogSuperseded(logger, batch.BatchId, batch.RunId, later);
+                return new BatchOutput(summary.Status, storage.Results.Name, BatchPaths.ResultsPrefix(batch.BatchId), BatchPaths.Summary(batch.BatchId), summary.NotesTotal,
+                    summary.NotesCoded, summary.NotesFailed, $"superseded by run {later} of the same batch id");
+            }
+
+            summary = write.Existing is { } first ? first.Content.ToObjectFromJson<BatchSummary>(PlantJson.Options)! : summary;
             PlantTelemetry.BatchFinished(summary.Status.ToString(), summary.NotesCoded, summary.NotesFailed);
             LogSummarized(logger, batch.BatchId, summary.Status, summary.NotesCoded, summary.NotesFailed, summary.ShardsFailed);
         }
 
-        await foreach (var blob in storage.Results.GetBlobsAsync(BlobTraits.None, BlobStates.None, BatchPaths.WorkPrefix(batch.BatchId), CancellationToken.None).ConfigureAwait(false))
+        await foreach (var blob in storage.Results.GetBlobsAsync(BlobTraits.None, BlobStates.None, BatchPaths.RunWorkPrefix(batch.BatchId, batch.RunId), CancellationToken.None)
+                           .ConfigureAwait(false))
         {
             await storage.Results.DeleteBlobIfExistsAsync(blob.Name).ConfigureAwait(false);
         }
@@ -131,6 +141,9 @@ public sealed partial class SummarizeBatchActivity(PlantStorage storage, ILogger
         string name = blobName[(blobName.LastIndexOf("shard-", StringComparison.Ordinal) + 6)..];
         return int.Parse(name[..name.IndexOf('.', StringComparison.Ordinal)], CultureInfo.InvariantCulture);
     }
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Batch {BatchId} run {RunId} was superseded by run {Later} of the same id: no summary written")]
+    private static partial void LogSuperseded(ILogger logger, string batchId, string runId, string later);
 
     [LoggerMessage(EventId = 2200, Level = LogLevel.Information, Message = "Batch {BatchId} summarized {Status}: {Coded} notes coded, {Failed} failed, {FailedShards} shards failed")]
     private static partial void LogSummarized(ILogger logger, string batchId, RuntimeStatus status, int coded, int failed, int failedShards);

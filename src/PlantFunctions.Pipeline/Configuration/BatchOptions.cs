@@ -36,12 +36,25 @@ public sealed class BatchOptions
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// Shards the batch orchestration schedules per generation before it continues as new with its tallies, so that its
-    /// history (and the time to replay it) stays bounded however large the batch: 100 shards is about 600 history rows.
-    /// Default 100.
+    /// Shards per block: each block of a batch is coded by a sub-orchestration of its own, so that no history (nor the
+    /// time to replay it) grows with the batch: 100 shards is about 350 history events. Default 100. (Batches started
+    /// by earlier versions use it as shards per generation of the batch orchestration.)
     /// </summary>
     [Range(1, 5_000)]
     public int ShardsPerGeneration { get; set; } = 100;
+
+    /// <summary>
+    /// Blocks of a batch coded at once. While a shard is held up (its worker was killed: it comes back only after the
+    /// work-item visibility timeout), the other blocks in flight keep every worker busy. Default 4.
+    /// </summary>
+    [Range(1, 100)]
+    public int BlocksInFlight { get; set; } = 4;
+
+    /// <summary>
+    /// How far back (by creation time) the close-out sweep looks for terminated batches without a close-out. Default 7 days.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan CloseOutLookback { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Start batches from <c>{prefix}/_ready</c> marker blobs in the notes container (the local host's watcher). Default true.</summary>
     public bool WatchReadyMarkers { get; set; } = true;

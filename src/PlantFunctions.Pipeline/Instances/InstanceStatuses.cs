@@ -36,6 +36,28 @@ public static class InstanceStatuses
         return metadata.SerializedInput is { Length: > 0 } input ? JsonSerializer.Deserialize<T>(input, PlantJson.Options) : null;
     }
 
+    /// <summary>
+    /// Reads the instance's input as <typeparamref name="T"/>; false (with the reason) when it cannot be read, e.g. an
+    /// input written by another version with a field of another type. Never throws for bad input.
+    /// </summary>
+    public static bool TryReadInput<T>(OrchestrationMetadata metadata, out T? input, out string? problem)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        try
+        {
+            input = ReadInput<T>(metadata);
+            problem = input is null ? "the instance has no input" : null;
+            return input is not null;
+        }
+        catch (JsonException ex)
+        {
+            input = null;
+            problem = $"its input is not a {typeof(T).Name}: {ex.Message}";
+            return false;
+        }
+    }
+
     /// <summary>JSON text as an element; text that is not JSON (a failure message) as a JSON string.</summary>
     private static JsonElement? Parse(string? serialized)
     {

@@ -1,13 +1,15 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using PlantFunctions.Pipeline.Batches;
 
 namespace PlantFunctions.Pipeline.Storage;
 
 /// <summary>
 /// Blobs written once per run: the first writer of a run wins (If-None-Match) and every later attempt of the same run
-/// reads what it wrote, which is what at-least-once activities need. A blob of another run (a batch id that was purged
-/// and started again, or an activity of a terminated run finishing late) is replaced, conditioned on its ETag.
+/// reads what it wrote, which is what at-least-once activities need. A blob of an earlier run of the batch id (one
+/// that was purged and started again) is replaced, conditioned on its ETag; a blob of a later run is never touched
+/// (see <see cref="BatchRuns"/>).
 /// </summary>
 public static class RunScopedBlobs
 {
@@ -15,10 +17,10 @@ public static class RunScopedBlobs
     public const string RunKey = "plantrun";
 
     /// <summary>
-    /// Writes <paramref name="content"/> unless the blob already holds this run's content. Returns <c>null</c> when this
-    /// call wrote it, otherwise the blob as the run's first writer left it.
+    /// Writes <paramref name="content"/> unless the blob already holds this run's content or a later run's. Says which:
+    /// written by this call (with its ETag), the run's first writer's blob, or superseded by a later run.
     /// </summary>
-    public static async Task<BlobDownloadResult?> WriteOnceAsync(BlobClient blob, BinaryData content, string contentType, string runId,
+    public static async Task<RunWrite> WriteOnceAsync(BlobClient blob, BinaryData content, string contentType, string runId,
         IReadOnlyDictionary<string, string>? metadata = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(blob);
@@ -28,13 +30,13 @@ public static class RunScopedBlobs
         {
             try
             {
-                await blob.UploadAsync(content, new BlobUploadOptions
+                var info = await blob.UploadAsync(content, new BlobUploadOptions
                 {
                     Conditions = conditions,
                     Metadata = tags,
                     HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
                 }, cancellationToken).ConfigureAwait(false);
-                return null;
+                return new RunWrite(info.Value.ETag, null, null);
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
@@ -50,7 +52,12 @@ public static class RunScopedBlobs
 
             if (IsOfRun(existing.Details.Metadata, runId))
             {
-                return existing;
+                return new RunWrite(null, existing, null);
+            }
+
+            if (RunOf(existing.Details.Metadata) is { } other && BatchRuns.IsLater(other, runId))
+            {
+                return new RunWrite(null, null, other);
             }
 
             conditions = new BlobRequestConditions { IfMatch = existing.Details.ETag };
@@ -68,7 +75,11 @@ public static class RunScopedBlobs
 
     /// <summary>Whether blob metadata names <paramref name="runId"/>.</summary>
     public static bool IsOfRun(IDictionary<string, string>? metadata, string runId) =>
-        metadata is not null && metadata.TryGetValue(RunKey, out string? value) && string.Equals(value, runId, StringComparison.Ordinal);
+        string.Equals(RunOf(metadata), runId, StringComparison.Ordinal);
+
+    /// <summary>The run id blob metadata names, or null.</summary>
+    public static string? RunOf(IDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue(RunKey, out string? value) ? value : null;
 
     /// <summary>A metadata value made safe for blob metadata (ASCII, no control characters, at most 1,000 characters).</summary>
     public static string MetadataText(string text)
@@ -90,3 +101,9 @@ public static class RunScopedBlobs
         }
     }
 }
+
+/// <summary>How a <see cref="RunScopedBlobs.WriteOnceAsync"/> ended.</summary>
+/// <param name="Written">This call wrote the blob: its ETag.</param>
+/// <param name="Existing">The run's first writer had written it: the blob as it is.</param>
+/// <param name="SupersededBy">A later run of the batch id owns the blob: its run id; nothing was written.</param>
+public sealed record RunWrite(ETag? Written, BlobDownloadResult? Existing, string? SupersededBy);

@@ -234,6 +234,7 @@ public sealed class ApiSecurityTests(AzuriteFixture azurite)
 
     private static async Task<string> StartWithForwardedHostAsync(TestPlantHost host)
     {
+        await BatchKit.UploadAsync(host, "fwd/", ("a.jsonl", TestNotes.JsonLines(1)));
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/batches") { Content = JsonContent.Create(new BatchStartRequest("fwd/", BatchId: "fwd")) };
         request.Headers.Add("X-Forwarded-Host", "plant.example.org");
         request.Headers.Add("X-Forwarded-Proto", "https");

@@ -50,6 +50,23 @@ public sealed class BatchApiTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task StartBatch_PrefixWithoutNoteFiles_Returns400NamingThePrefix()
+    {
+        await using var host = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker"));
+        await BatchKit.RegisterModelAsync(host);
+        await BatchKit.UploadAsync(host, "empty/", ("readme.md", "no notes here"));
+
+        using var response = await host.Client.PostAsync(new Uri("/api/batches", UriKind.Relative),
+            new StringContent("{\"prefix\": \"empty/\", \"batchId\": \"empty\"}", System.Text.Encoding.UTF8, "application/json"));
+        string error = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString()!;
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("no note files", error, StringComparison.Ordinal);
+        Assert.Contains("empty/", error, StringComparison.Ordinal);
+        Assert.Null(await BatchKit.Api(host).GetBatchAsync("empty"));
+    }
+
+    [Fact]
     public async Task PurgeAndTerminate_OnTheWrongState_Are409And410()
     {
         await using var host = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, azurite.UniqueName("t"), "api,worker", notesPerShard: 5),

@@ -249,7 +249,10 @@ public sealed class BatchFlowTests(AzuriteFixture azurite)
         var runs = new HashSet<string>();
         await foreach (var blob in host.Get<PlantStorage>().Results.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, BatchPaths.ResultsPrefix(batchId), CancellationToken.None))
         {
-            runs.Add(blob.Metadata[RunScopedBlobs.RunKey]);
+            if (!BatchRuns.IsBookkeeping(batchId, blob.Name))
+            {
+                runs.Add(blob.Metadata[RunScopedBlobs.RunKey]);
+            }
         }
 
         return runs;

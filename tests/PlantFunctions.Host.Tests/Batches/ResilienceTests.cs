@@ -58,5 +58,27 @@ public sealed class ResilienceTests(AzuriteFixture azurite)
             BatchKit.AssertExactlyOnce(await BatchKit.ReadResultsAsync(first.Get<PlantStorage>().Results, id), 23);
             Assert.Equal(23, (await BatchKit.ReadSummaryAsync(first.Get<PlantStorage>().Results, id)).NotesCoded);
         }
+
+        // One record per note cannot show a second run (it would replace the first run's blobs): count what ran. Every
+        // note went through a coder once per batch over both hosts (each batch has notes n0-n22: no shard coded twice),
+        // and each batch's block orchestrations (never purged here) all belong to one run.
+        var coders = first.Loader.Coders.Concat(second.Loader.Coders).ToList();
+        Assert.All(Enumerable.Range(0, 23), i => Assert.Equal(viaApi.Length + viaMarker.Length, coders.Sum(c => c.GroupCalls($"n{i}"))));
+        foreach (string id in viaApi.Concat(viaMarker))
+        {
+            var runs = new HashSet<string>();
+            int instances = 0;
+            await foreach (var instance in BatchKit.Client(first).GetAllInstancesAsync(new Microsoft.DurableTask.Client.OrchestrationQuery { InstanceIdPrefix = id }))
+            {
+                instances++;
+                if (instance.Name == PlantFunctions.Pipeline.TaskNames.CodeShards)
+                {
+                    runs.Add(instance.InstanceId.Split(':')[2]);
+                }
+            }
+
+            Assert.Equal(2, instances);   // the batch and its one block of 3 shards
+            Assert.Single(runs);
+        }
     }
 }

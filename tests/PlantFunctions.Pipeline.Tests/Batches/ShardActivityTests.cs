@@ -22,8 +22,8 @@ public sealed class ShardActivityTests(AzuriteFixture azurite)
         await pipeline.UploadAsync("b/", ("notes.jsonl", TestNotes.JsonLines(10) + "{\"id\": 3}\n"));
         await pipeline.PlanAsync("b", "run1", "b/", notesPerShard: 20);
 
-        var first = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("b", "run1", 0));
-        var second = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("b", "run1", 0));
+        var first = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("b", "run1", 0));
+        var second = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("b", "run1", 0));
         var records = await pipeline.RecordsAsync(BatchPaths.ShardResult("b", 0));
 
         Assert.Equal((10, 1), (first.Coded, first.Failed));
@@ -41,8 +41,8 @@ public sealed class ShardActivityTests(AzuriteFixture azurite)
         await pipeline.PlanAsync("c", "run1", "c/", notesPerShard: 30);
 
         var both = await Task.WhenAll(
-            pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("c", "run1", 0)),
-            pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("c", "run1", 0)));
+            pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("c", "run1", 0)),
+            pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("c", "run1", 0)));
         var records = await pipeline.RecordsAsync(BatchPaths.ShardResult("c", 0));
 
         Assert.All(both, outcome => Assert.Equal((30, 0), (outcome.Coded, outcome.Failed)));
@@ -50,22 +50,42 @@ public sealed class ShardActivityTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task CodeShard_ResultLeftByAPurgedRunOfTheSameId_IsReplacedNotReused()
+    public async Task CodeShard_ResultLeftByAPurgedRunOfTheSameId_IsReplacedAndTheOldRunCannotReplaceItBack()
     {
+        const string oldRun = "00000001-0ld0ld0l", newRun = "00000002-0e00e00e";
         await using var pipeline = await PipelineServices.CreateAsync(azurite);
         await pipeline.UploadAsync("d/", ("notes.jsonl", TestNotes.JsonLines(5, idPrefix: "old")));
-        await pipeline.PlanAsync("d", "run1", "d/");
-        await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("d", "run1", 0));
+        await pipeline.PlanAsync("d", oldRun, "d/");
+        await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("d", oldRun, 0));
         await pipeline.Storage.Notes.DeleteBlobAsync("d/notes.jsonl");
         await pipeline.UploadAsync("d/", ("new.jsonl", TestNotes.JsonLines(3, idPrefix: "new")));
 
-        var plan = await pipeline.PlanAsync("d", "run2", "d/");
-        var outcome = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("d", "run2", 0));
+        var plan = await pipeline.PlanAsync("d", newRun, "d/");
+        var outcome = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("d", newRun, 0));
+        var late = await pipeline.RunAsync<RecordFailedShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("d", oldRun, 0) with { Failure = "late", Attempts = 3 });
         var records = await pipeline.RecordsAsync(BatchPaths.ShardResult("d", 0));
 
         Assert.Equal(3, plan.Notes);
         Assert.Equal(3, outcome.Coded);
+        Assert.Contains("superseded", late.Failure, StringComparison.Ordinal);
+        Assert.Equal(3, records.Count);
         Assert.All(records, r => Assert.StartsWith("new", r.GetProperty("id").GetString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PlanBatch_NoteIdOverTheLimit_BecomesAnErrorRecordWithTheIdCut()
+    {
+        await using var pipeline = await PipelineServices.CreateAsync(azurite);
+        string longId = new('x', PlanBatchActivity.MaxNoteIdChars + 44);
+        await pipeline.UploadAsync("l/", ("notes.jsonl", TestNotes.JsonLines(2) + System.Text.Json.JsonSerializer.Serialize(new { id = longId, text = "fever" }) + "\n"));
+        await pipeline.PlanAsync("l", "run1", "l/");
+
+        var outcome = await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("l", "run1", 0));
+        var records = await pipeline.RecordsAsync(BatchPaths.ShardResult("l", 0));
+
+        Assert.Equal((2, 1), (outcome.Coded, outcome.Failed));
+        Assert.Equal(new string('x', PlanBatchActivity.MaxNoteIdChars), records[2].GetProperty("id").GetString());
+        Assert.Contains("over the limit of 256", records[2].GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -103,7 +123,7 @@ public sealed class ShardActivityTests(AzuriteFixture azurite)
         await pipeline.PlanAsync("g", "run1", "g/");
 
         var outcome = await pipeline.RunAsync<RecordFailedShardActivity, ShardTask, ShardOutcome>(
-            PipelineServices.Shard("g", "run1", 0) with { Failure = "InvalidOperationException: device lost", Attempts = 3 });
+            pipeline.Shard("g", "run1", 0) with { Failure = "InvalidOperationException: device lost", Attempts = 3 });
         var records = await pipeline.RecordsAsync(BatchPaths.ShardResult("g", 0));
 
         Assert.Equal((0, 5), (outcome.Coded, outcome.Failed));
@@ -118,7 +138,7 @@ public sealed class ShardActivityTests(AzuriteFixture azurite)
         await using var pipeline = await PipelineServices.CreateAsync(azurite);
         await pipeline.UploadAsync("h/", ("notes.jsonl", TestNotes.JsonLines(25)));
         var plan = await pipeline.PlanAsync("h", "run1", "h/");
-        await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(PipelineServices.Shard("h", "run1", 1));
+        await pipeline.RunAsync<CodeShardActivity, ShardTask, ShardOutcome>(pipeline.Shard("h", "run1", 1));
         var input = new CloseOutInput(Batch("h", "run1"), DateTime.UtcNow, "terminated: enough");
 
         bool planned = await pipeline.RunAsync<CloseOutShardsActivity, CloseOutInput, bool>(input);

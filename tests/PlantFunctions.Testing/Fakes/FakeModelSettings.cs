@@ -11,6 +11,15 @@ public sealed record FakeModelSettings
     /// <summary>Text that makes the fake coder throw for any group of notes that holds such a note (alone, too).</summary>
     public const string ThrowMarker = "#THROW#";
 
+    /// <summary>
+    /// Text that makes the fake coder hold on that note while <c>{HoldDirectory}/hold-note</c> exists (it writes
+    /// <c>held-note</c> first, and goes on once the test deletes <c>hold-note</c>): an activity held at a known point.
+    /// </summary>
+    public const string HoldMarker = "#HOLD#";
+
+    /// <summary>Text that makes the fake coder end its process at once (<see cref="Environment.FailFast(string)"/>), as a native crash in libtorch would.</summary>
+    public const string CrashMarker = "#CRASH#";
+
     /// <summary>Time the fake coder spends per note (so a worker can be killed in the middle of a shard).</summary>
     public TimeSpan DelayPerNote { get; init; }
 
@@ -48,6 +57,24 @@ public sealed record FakeModelSettings
         File.WriteAllText(Path.Combine(directory, $"held-{Environment.ProcessId}"), string.Empty);
         cancellationToken.WaitHandle.WaitOne();
         cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Holds while <c>hold-note</c> exists when <paramref name="text"/> has <see cref="HoldMarker"/> (see there).</summary>
+    public void HoldOnNoteIfAsked(string text, CancellationToken cancellationToken)
+    {
+        if (HoldDirectory is not { } directory || !text.Contains(HoldMarker, StringComparison.Ordinal) || !File.Exists(Path.Combine(directory, "hold-note")))
+        {
+            return;
+        }
+
+        File.WriteAllText(Path.Combine(directory, "held-note"), string.Empty);
+        while (File.Exists(Path.Combine(directory, "hold-note")))
+        {
+            if (cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(50)))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
     }
 
     /// <summary>Environment variables that carry these settings to a test process.</summary>

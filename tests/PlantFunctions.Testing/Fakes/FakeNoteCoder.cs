@@ -6,7 +6,9 @@ namespace PlantFunctions.Testing.Fakes;
 /// <summary>
 /// A deterministic coder: a code for each lexicon word the note contains (evidence = that word's first occurrence),
 /// otherwise Z00.00 with the first word as evidence. It sleeps <see cref="FakeModelSettings.DelayPerNote"/> per note
-/// (cancellable), throws for a note containing <see cref="FakeModelSettings.ThrowMarker"/>, and records the threads it
+/// (cancellable), throws for a note containing <see cref="FakeModelSettings.ThrowMarker"/>, ends its process on one
+/// containing <see cref="FakeModelSettings.CrashMarker"/>, holds on one containing <see cref="FakeModelSettings.HoldMarker"/>
+/// when asked to, and records the threads it
 /// was called on so tests can check that coding stays on one thread.
 /// </summary>
 public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : INoteCoder
@@ -81,6 +83,12 @@ public sealed class FakeNoteCoder(CoderInfo info, FakeModelSettings settings) : 
         foreach (var note in notes)
         {
             settings.HoldIfAsked(cancellationToken);
+            settings.HoldOnNoteIfAsked(note.Text, cancellationToken);
+            if (note.Text.Contains(FakeModelSettings.CrashMarker, StringComparison.Ordinal))
+            {
+                Environment.FailFast($"the fake coder crashes its process on note '{note.Id}'");
+            }
+
             if (settings.DelayPerNote > TimeSpan.Zero && cancellationToken.WaitHandle.WaitOne(settings.DelayPerNote))
             {
                 cancellationToken.ThrowIfCancellationRequested();

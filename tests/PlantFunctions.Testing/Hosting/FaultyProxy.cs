@@ -11,9 +11,10 @@ namespace PlantFunctions.Testing.Hosting;
 
 /// <summary>
 /// A real HTTP proxy in front of one storage endpoint (Azurite's blob service, say) that answers 503 Server Busy, as
-/// Azure Storage does under load, to the requests it is told to fail while a fault window is open; everything else is
-/// forwarded as is (signatures stay valid: the path, query and headers are unchanged). <see cref="ResetFor"/> drops the
-/// connections of the requests it selects instead, as a network that is down does.
+/// Azure Storage does under load (or another status), to the requests it is told to fail while a fault window is open;
+/// everything else is forwarded as is (signatures stay valid: the path, query and headers are unchanged).
+/// <see cref="ResetFor"/> drops the connections of the requests it selects instead, as a network that is down does. It
+/// can also count the requests of a kind.
 /// </summary>
 public sealed class FaultyProxy : IAsyncDisposable
 {
@@ -24,6 +25,9 @@ public sealed class FaultyProxy : IAsyncDisposable
     private DateTimeOffset until = DateTimeOffset.MinValue;
     private bool reset;
     private int faults;
+    private int status = (int)HttpStatusCode.ServiceUnavailable;
+    private Func<HttpRequest, bool>? counted;
+    private int seen;
 
     private FaultyProxy(Uri target)
     {
@@ -51,10 +55,17 @@ public sealed class FaultyProxy : IAsyncDisposable
         return proxy;
     }
 
-    /// <summary>Fails the requests <paramref name="which"/> selects with 503 for <paramref name="duration"/> from now.</summary>
-    public void FailFor(TimeSpan duration, Func<HttpRequest, bool> which)
+    /// <summary>Requests the <see cref="Count"/> predicate selected since it was set.</summary>
+    public int Counted => Volatile.Read(ref seen);
+
+    /// <summary>
+    /// Fails the requests <paramref name="which"/> selects for <paramref name="duration"/> from now, with 503 Server Busy
+    /// (which clients retry), or with <paramref name="statusCode"/> (403, say, which they do not).
+    /// </summary>
+    public void FailFor(TimeSpan duration, Func<HttpRequest, bool> which, HttpStatusCode statusCode = HttpStatusCode.ServiceUnavailable)
     {
         reset = false;
+        status = (int)statusCode;
         fails = which;
         until = DateTimeOffset.UtcNow + duration;
     }
@@ -70,6 +81,13 @@ public sealed class FaultyProxy : IAsyncDisposable
     /// <summary>Whether the fault window is still open.</summary>
     public bool Failing => DateTimeOffset.UtcNow < until;
 
+    /// <summary>Counts the requests <paramref name="which"/> selects from now on (<see cref="Counted"/>).</summary>
+    public void Count(Func<HttpRequest, bool> which)
+    {
+        Interlocked.Exchange(ref seen, 0);
+        counted = which;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -81,6 +99,11 @@ public sealed class FaultyProxy : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
+        if (counted is { } count && count(request))
+        {
+            Interlocked.Increment(ref seen);
+        }
+
         if (DateTimeOffset.UtcNow < until && fails(request))
         {
             Interlocked.Increment(ref faults);
@@ -90,8 +113,8 @@ public sealed class FaultyProxy : IAsyncDisposable
                 return;
             }
 
-            context.Response.StatusCode = (int)HttpStatusCode.ServiceUnavailable;
-            context.Response.Headers["x-ms-error-code"] = "ServerBusy";
+            context.Response.StatusCode = status;
+            context.Response.Headers["x-ms-error-code"] = status == (int)HttpStatusCode.ServiceUnavailable ? "ServerBusy" : "AuthorizationFailure";
             return;
         }
 
