@@ -6,12 +6,15 @@ public enum TriggerKind : byte
     /// <summary>Applies to the words after it ("no", "history of").</summary>
     Forward,
 
-    /// <summary>Applies to the words before it ("was ruled out", "years ago").</summary>
+    /// <summary>
+    /// Applies to the words before it ("was ruled out", "years ago"); with nothing before it in its sentence, to the
+    /// words after it ("Five years ago, she was diagnosed with ...").
+    /// </summary>
     Backward,
 
     /// <summary>
-    /// Backward when it ends its clause (followed by punctuation, a terminator or the end of the text: "cultures were
-    /// negative."), forward otherwise ("negative blood cultures").
+    /// Backward when words precede it in its sentence and it ends its clause (followed by punctuation, a terminator or
+    /// the end of the text: "cultures were negative."), forward otherwise ("negative blood cultures").
     /// </summary>
     Either,
 
