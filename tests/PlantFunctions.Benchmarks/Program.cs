@@ -9,6 +9,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["coding"] = CodingBenchmark.Run,
     ["training"] = TrainingBenchmark.Run,
     ["matmul"] = MatmulBenchmark.Run,
+    ["assertions"] = AssertionBenchmark.Run,
 };
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

@@ -24,6 +24,7 @@ public sealed class CodeCommandTests : IDisposable
         }
 
         var good = notes.Skip(34).Take(3).ToList();
+        good[2] = good[2] with { Text = "No " + string.Join(" no ", good[2].Text.Split(' ', StringSplitOptions.RemoveEmptyEntries)) };   // every word negated
         byte[][] lines =
         [
             Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { id = good[0].Id, text = good[0].Text })),
@@ -59,6 +60,10 @@ public sealed class CodeCommandTests : IDisposable
             Assert.False(string.IsNullOrEmpty(first.GetProperty("code").GetString()));
             Assert.InRange(first.GetProperty("probability").GetSingle(), 0f, 1f);
         });
+        var negatedCodes = records[5].GetProperty("codes").EnumerateArray().ToList();
+        Assert.All(negatedCodes, c => Assert.InRange(c.GetProperty("nonAffirmedShare").GetSingle(), 0f, 1f));
+        Assert.Contains(negatedCodes.SelectMany(c => c.GetProperty("evidence").EnumerateArray()), e => e.TryGetProperty("assertion", out var a) && a.GetString() == "negated");
+        Assert.DoesNotContain("\"assertion\":null", await File.ReadAllTextAsync(Path.Combine(folder, "coded.jsonl")), StringComparison.Ordinal);
         Assert.Contains("coded 3 notes, 3 unreadable, 0 the model could not code (6 records)", code.Output, StringComparison.Ordinal);
         Assert.Contains(@"notes.jsonl:2: field 'text' holds an invalid escape (a lone surrogate \ud800)", code.Output, StringComparison.Ordinal);
     }

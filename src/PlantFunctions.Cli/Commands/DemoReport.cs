@@ -5,7 +5,10 @@ using Spectre.Console;
 
 namespace PlantFunctions.Cli.Commands;
 
-/// <summary>The demo's closing report: counts, time, P@5 against the gold codes, and two notes with their evidence.</summary>
+/// <summary>
+/// The demo's closing report: counts, time, P@5 against the gold codes, and two notes with their evidence, each word
+/// with its assertion when the note does not affirm it ("hematuria (negated)") and each code's non-affirmed share.
+/// </summary>
 internal static class DemoReport
 {
     public static void Print(string status, IReadOnlyDictionary<string, ResultRecord> results, IReadOnlyList<ClinicalNote> notes, double batchSeconds, TimeSpan total)
@@ -32,15 +35,27 @@ internal static class DemoReport
         AnsiConsole.WriteLine();
         string excerpt = note.Text.Length > 300 ? note.Text[..300].ReplaceLineEndings(" ") + "..." : note.Text.ReplaceLineEndings(" ");
         AnsiConsole.MarkupLine($"[bold]{Markup.Escape(note.Id)}[/]: {Markup.Escape(excerpt)}");
-        var table = new Table().AddColumns("code", "description", "p", "gold", "evidence (word @ offset)");
+        var table = new Table().AddColumns("code", "description", "p", "gold", "evidence (word @ offset)", "not affirmed");
         foreach (var code in record.Codes!.Take(5))
         {
-            string evidence = string.Join(", ", code.Evidence.Take(5).Select(e => $"{e.Text} @{e.Start}"));
+            string evidence = string.Join(", ", code.Evidence.Take(5).Select(e => e.Assertion is null ? $"{e.Text} @{e.Start}" : $"{e.Text} ({e.Assertion}) @{e.Start}"));
             table.AddRow(Markup.Escape(code.Code), code.Description is null ? "[grey](no description)[/]" : Markup.Escape(code.Description), code.Probability.ToString("F2", CultureInfo.InvariantCulture),
-                note.Codes!.Contains(code.Code) ? "[green]yes[/]" : "no", Markup.Escape(evidence));
+                note.Codes!.Contains(code.Code) ? "[green]yes[/]" : "no", Markup.Escape(evidence), Share(code.NonAffirmedShare));
         }
 
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"gold codes: {Markup.Escape(string.Join(", ", note.Codes!))}");
+    }
+
+    /// <summary>The share of a code's evidence weight on words the note does not affirm, highlighted when most of it is.</summary>
+    internal static string Share(float? share)
+    {
+        if (share is not { } value)
+        {
+            return "[grey]-[/]";
+        }
+
+        string percent = string.Create(CultureInfo.InvariantCulture, $"{value * 100:F0}%");
+        return value > 0.5f ? $"[yellow]{percent}[/]" : percent;
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PlantFunctions.Contracts.Batches;
 
 /// <summary>A word that supported a code, with its character offsets into the note's text.</summary>
@@ -5,4 +7,9 @@ namespace PlantFunctions.Contracts.Batches;
 /// <param name="Start">0-based character offset.</param>
 /// <param name="Length">Length in characters.</param>
 /// <param name="Weight">Attention weight.</param>
-public sealed record ResultEvidence(string Text, int Start, int Length, float Weight);
+/// <param name="Assertion">
+/// <c>"negated"</c>, <c>"possible"</c> (uncertain or hypothetical), <c>"historical"</c> or <c>"family"</c>: what the note
+/// says about the word; absent when the note affirms it.
+/// </param>
+public sealed record ResultEvidence(string Text, int Start, int Length, float Weight,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Assertion = null);

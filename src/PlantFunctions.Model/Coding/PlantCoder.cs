@@ -1,4 +1,5 @@
 using PlantFunctions.Model.Artifacts;
+using PlantFunctions.Model.Assertions;
 using PlantFunctions.Model.Evaluation;
 using PlantFunctions.Model.Networks;
 using PlantFunctions.Model.Notes;
@@ -10,7 +11,8 @@ namespace PlantFunctions.Model.Coding;
 
 /// <summary>
 /// Codes notes with a loaded PLANT model file: batched, length-sorted inference; per returned code its probability
-/// and its evidence (the note's words with the most attention for that code, with character offsets).
+/// and its evidence (the note's words with the most attention for that code, with character offsets, each with its
+/// assertion from <see cref="AssertionTagger"/>, tagged once per note) and the share of that evidence not affirmed.
 /// </summary>
 public sealed class PlantCoder : INoteCoder
 {
@@ -74,8 +76,13 @@ public sealed class PlantCoder : INoteCoder
             var logits = predictions[i].Logits;
             var probabilities = predictions[i].Probabilities;
             var chosen = Choose(logits);
-            result[i] = new CodedNote(notes[i].Id, [.. chosen.Select(c => new CodePrediction(
-                artifact.Labels.Codes[c], artifact.Labels.DescriptionOf(c), probabilities[c], Evidence(notes[i], encoded[i], predictions[i], c, evidence)))]);
+            Assertion[] assertions;
+            using (StageTimes.Time("assertions"))
+            {
+                assertions = evidence == 0 ? [] : AssertionTagger.Default.Tag(notes[i].Text, encoded[i].Spans);
+            }
+
+            result[i] = new CodedNote(notes[i].Id, [.. chosen.Select(c => Prediction(c, probabilities[c], Evidence(notes[i], encoded[i], predictions[i], assertions, c, evidence)))]);
         }
 
         return result;
@@ -84,7 +91,14 @@ public sealed class PlantCoder : INoteCoder
     /// <inheritdoc />
     public void Dispose() => artifact.Dispose();
 
-    private static IReadOnlyList<EvidenceToken> Evidence(ClinicalNote note, EncodedNote encoded, Predictor.Prediction prediction, int code, int count)
+    private CodePrediction Prediction(int code, float probability, IReadOnlyList<EvidenceToken> evidence)
+    {
+        float total = evidence.Sum(e => e.Weight);
+        float? share = total > 0 ? evidence.Where(e => e.Assertion is not null).Sum(e => e.Weight) / total : null;
+        return new CodePrediction(artifact.Labels.Codes[code], artifact.Labels.DescriptionOf(code), probability, evidence, share);
+    }
+
+    private static IReadOnlyList<EvidenceToken> Evidence(ClinicalNote note, EncodedNote encoded, Predictor.Prediction prediction, Assertion[] assertions, int code, int count)
     {
         if (prediction.Evidence is null || count == 0 || !prediction.Evidence.TryGetValue(code, out var candidates))
         {
@@ -112,7 +126,7 @@ public sealed class PlantCoder : INoteCoder
             string text = note.Text.Substring(span.Start, span.Length);
             if (words.Add(text))
             {
-                tokens.Add(new EvidenceToken(text, span.Start, span.Length, weight));
+                tokens.Add(new EvidenceToken(text, span.Start, span.Length, weight, assertions[position].RecordName()));
             }
         }
 

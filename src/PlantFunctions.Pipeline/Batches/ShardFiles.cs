@@ -45,7 +45,7 @@ internal static class ShardFiles
         input.Id,
         input.Source,
         modelVersion,
-        [.. coded.Codes.Select(c => new ResultCode(c.Code, c.Description, c.Probability, [.. c.Evidence.Select(e => new ResultEvidence(e.Text, e.Start, e.Length, e.Weight))]))]);
+        [.. coded.Codes.Select(c => new ResultCode(c.Code, c.Description, c.Probability, [.. c.Evidence.Select(e => new ResultEvidence(e.Text, e.Start, e.Length, e.Weight, e.Assertion))], c.NonAffirmedShare))]);
 
     /// <summary>The record of a note that could not be coded.</summary>
     public static ResultRecord Failed(ShardInputRecord input, string reason) => new(input.Id, input.Source, Error: reason);

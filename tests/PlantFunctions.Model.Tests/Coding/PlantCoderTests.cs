@@ -1,3 +1,5 @@
+using System.Text.Json;
+using PlantFunctions.Model.Assertions;
 using PlantFunctions.Model.Coding;
 using PlantFunctions.Model.Notes;
 using PlantFunctions.Model.Tests.Training;
@@ -46,6 +48,49 @@ public sealed class PlantCoderTests(TinyModelFixture trained) : IClassFixture<Ti
         Assert.Empty(coded[0].Codes[0].Evidence);
         Assert.True(Tokenizer.Tokenize(longText).Count > 2000);
         Assert.All(coded[1].Codes.SelectMany(c => c.Evidence), e => Assert.Equal(e.Text, longText.Substring(e.Start, e.Length)));
+    }
+
+    [Fact]
+    public void Code_NoteWithNegatedWords_EvidenceCarriesTheTaggersAssertionsAndTheirWeightShare()
+    {
+        using var coder = new PlantCoderLoader("cpu").Load(new MemoryStream(trained.Result.ModelFile));
+        var source = TinyTraining.Unseen[0];
+        // Every word negated by the "no" before it (each "no" ends the previous one's scope); the same words, affirmed.
+        string negatedText = "No " + string.Join(" no ", Tokenizer.Words(source.Text));
+        var notes = new[] { new ClinicalNote("negated", negatedText), new ClinicalNote("affirmed", string.Join(' ', Tokenizer.Words(source.Text))) };
+
+        var coded = coder.Code(notes, new CodingOptions { MinCodes = 3, EvidenceTokens = 4 });
+
+        for (int i = 0; i < notes.Length; i++)
+        {
+            var spans = Tokenizer.Tokenize(notes[i].Text);
+            var tags = AssertionTagger.Default.Tag(notes[i].Text, spans);
+            foreach (var code in coded[i].Codes)
+            {
+                Assert.NotEmpty(code.Evidence);
+                Assert.All(code.Evidence, e => Assert.Equal(tags[spans.FindIndex(s => s.Start == e.Start)].RecordName(), e.Assertion));
+                float expected = code.Evidence.Where(e => e.Assertion is not null).Sum(e => e.Weight) / code.Evidence.Sum(e => e.Weight);
+                Assert.Equal(expected, code.NonAffirmedShare!.Value, 5);
+            }
+        }
+
+        Assert.Contains(coded[0].Codes.SelectMany(c => c.Evidence), e => e.Assertion == "negated");
+        Assert.True(coded[0].Codes.Average(c => c.NonAffirmedShare!.Value) > 0.5, $"mean non-affirmed share {coded[0].Codes.Average(c => c.NonAffirmedShare)}");
+        Assert.DoesNotContain(coded[1].Codes.SelectMany(c => c.Evidence), e => e.Assertion == "negated");
+    }
+
+    [Fact]
+    public void EvidenceJson_AffirmedWordAndCodeWithoutEvidence_LeaveTheNewFieldsOut()
+    {
+        var affirmed = new CodePrediction("N20.0", null, 0.9f, [new EvidenceToken("calculus", 3, 8, 0.5f)], 0f);
+        var negated = new CodePrediction("R31.9", null, 0.8f, [new EvidenceToken("hematuria", 20, 9, 0.7f, "negated")], 1f);
+        var bare = new CodePrediction("Z00.00", null, 0.1f, []);
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+
+        Assert.Equal("""{"code":"N20.0","description":null,"probability":0.9,"evidence":[{"text":"calculus","start":3,"length":8,"weight":0.5}],"nonAffirmedShare":0}""",
+            JsonSerializer.Serialize(affirmed, options));
+        Assert.Contains("""{"text":"hematuria","start":20,"length":9,"weight":0.7,"assertion":"negated"}""", JsonSerializer.Serialize(negated, options), StringComparison.Ordinal);
+        Assert.DoesNotContain("nonAffirmedShare", JsonSerializer.Serialize(bare, options), StringComparison.Ordinal);
     }
 
     [Fact]
