@@ -134,7 +134,8 @@ public sealed partial class CodeBatchOrchestrator : TaskOrchestrator<CodeBatchIn
     }
 
     /// <summary>The retry policy of a batch's activities.</summary>
-    internal static TaskOptions RetryOf(ShardRetry retry) => TaskOptions.FromRetryPolicy(new RetryPolicy(retry.MaxAttempts, retry.FirstDelay, 2.0, retry.MaxDelay));
+    internal static TaskOptions RetryOf(ShardRetry retry) =>
+        TaskOptions.FromRetryPolicy(new RetryPolicy(retry.MaxAttempts, retry.FirstDelay, 2.0, retry.MaxDelay) { HandleFailure = Coding.ModelLoadException.IsRetryable });
 
     /// <summary>One shard with its retries; a shard that failed every attempt gets error records from <c>RecordFailedShard</c>.</summary>
     internal static async Task<ShardOutcome> CodeShardAsync(TaskOrchestrationContext context, CodeBatchInput input, string? planId, int shard, TaskOptions retry)
