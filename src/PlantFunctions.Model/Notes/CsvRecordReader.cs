@@ -99,7 +99,13 @@ internal static class CsvRecordReader
                         quoteSpansLines = false;
                         break;
                     case ',':
-                        fields.Add([.. field]);
+                        // Past the size limit the record is an error record: its fields are no longer kept, so a record
+                        // of commas cannot grow a list of empty fields without bound.
+                        if (problem is null)
+                        {
+                            fields.Add([.. field]);
+                        }
+
                         field.Clear();
                         fieldStarted = false;
                         break;
