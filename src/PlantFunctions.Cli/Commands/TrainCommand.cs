@@ -87,10 +87,11 @@ internal static class TrainCommand
         var noRefit = new Option<bool>("--no-refit") { Description = "Ship the selection pass's model (trained without the validation split) instead of the default refit, which trains again on every training note for the epochs selection kept and writes the selection pass's model beside its own as <out>.selection.plant" };
         var labelSpace = new Option<string>("--label-space") { Description = "Codes the model ranks: train (the training codes), categories (also every code of the descriptions table in a training code's ICD category), categories-no-7th (the same without 7-character codes), or a file of codes; codes no training note carries are scored from their descriptions and families", DefaultValueFactory = _ => new TrainingOptions().LabelSpace };
         var unseenOffset = new Option<double?>("--unseen-offset") { Description = $"Bias of a code the label space adds, in logits, relative to the trained codes seen least often (default {TrainingOptions.DefaultUnseenCodeOffset.ToString(System.Globalization.CultureInfo.InvariantCulture)})" };
-        var borrow = new Option<bool>("--borrow") { Description = "Rare codes borrow MI counts from their ICD category's other notes and their description (codes without notes always do)" };
-        var familyWeight = new Option<double?>("--family-weight") { Description = "Borrowing: weight of a family note (default 0.3)" };
-        var descriptionWeight = new Option<double?>("--description-weight") { Description = "Borrowing: weight of the description pseudo-note (default 1)" };
-        var borrowHalfCount = new Option<double?>("--borrow-half-count") { Description = "Borrowing: a code seen k times borrows half as much as one never seen (default 2)" };
+        var borrow = new Option<bool>("--borrow") { Description = "Codes borrow MI counts from their description (the default)" };
+        var noBorrow = new Option<bool>("--no-borrow") { Description = "Only codes without notes borrow MI counts from their description and family; the others count their own notes alone (the default until 2026-12-07)" };
+        var familyWeight = new Option<double?>("--family-weight") { Description = "Borrowing: weight of a note of the code's ICD category as a fractional note of the code (default 0: chosen by cross-validation)" };
+        var descriptionWeight = new Option<double?>("--description-weight") { Description = "Borrowing: weight of the code's description as a pseudo-note (default 3)" };
+        var borrowHalfCount = new Option<double?>("--borrow-half-count") { Description = "Borrowing: a code seen k times borrows half as much of its family as one never seen (default 2)" };
         var plantedQueries = new Option<bool>("--planted-queries") { Description = "Start each code's attention query U and output weights W from its MI tokens' tied embeddings instead of at random" };
         var paperInattention = new Option<bool>("--paper-inattention") { Description = "Inattention in the paper's form: scores up to the k-th set to 0 before P's softmax, instead of dropped (needs --inattention or --inattention-k)" };
         var name = new Option<string>("--name") { Description = "Model name", DefaultValueFactory = _ => "codiesp-dx" };
@@ -99,7 +100,7 @@ internal static class TrainCommand
             codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate, lmFrom,
             measure, noStatic, noPlanted, laat, inattention, noInattention, stateless, noDiscriminative, gradualUnfreeze, fullUnfreeze, noStaticTerm, staticTermInit, staticTermRate,
             inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticGlobal, categorySharing, noNoteStart, attentionWindow, noRefit,
-            labelSpace, unseenOffset, borrow, familyWeight, descriptionWeight, borrowHalfCount, plantedQueries, paperInattention, name,
+            labelSpace, unseenOffset, borrow, noBorrow, familyWeight, descriptionWeight, borrowHalfCount, plantedQueries, paperInattention, name,
         };
         foreach (var positive in new[] { inattentionK, staticTokens, gradientWindow, embedding, hidden, layers, attentionWindow })
         {
@@ -140,6 +141,11 @@ internal static class TrainCommand
             if (result.GetValue(fullUnfreeze) && result.GetValue(gradualUnfreeze))
             {
                 result.AddError("--full-unfreeze contradicts --gradual-unfreeze: give one");
+            }
+
+            if (result.GetValue(borrow) && result.GetValue(noBorrow))
+            {
+                result.AddError("--borrow contradicts --no-borrow: give one");
             }
 
             if (result.GetValue(paperInattention) && !result.GetValue(inattention) && result.GetValue(inattentionK) is null)
@@ -188,7 +194,7 @@ internal static class TrainCommand
                 Refit = !parse.GetValue(noRefit),
                 LabelSpace = parse.GetValue(labelSpace)!,
                 UnseenCodeOffset = parse.GetValue(unseenOffset),
-                BorrowForSeenCodes = parse.GetValue(borrow),
+                BorrowForSeenCodes = !parse.GetValue(noBorrow),
                 FamilyWeight = parse.GetValue(familyWeight),
                 DescriptionWeight = parse.GetValue(descriptionWeight),
                 BorrowHalfCount = parse.GetValue(borrowHalfCount),

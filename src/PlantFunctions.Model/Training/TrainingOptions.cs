@@ -100,11 +100,12 @@ public sealed record TrainingOptions
     public const double DefaultUnseenCodeOffset = -1.0;
 
     /// <summary>
-    /// Rare codes borrow from their family: every code's MI tokens also count its ICD category's other notes (as
-    /// fractional notes, shrinking with the code's own count) and its description (one pseudo-note); see
-    /// <see cref="Priors.PriorComputation"/>. Off: only codes without notes borrow.
+    /// Rare codes borrow: every code's MI tokens also count its description as one pseudo-note (weight 3) and, with a
+    /// family weight above 0, its ICD category's other notes as fractional notes, shrinking with the code's own count; see
+    /// <see cref="Priors.PriorComputation"/>. Off: only codes without notes borrow. On by default since 2026-12-07,
+    /// chosen by 5-fold cross-validation on CodiEsp train (see docs/experiments.md); needs a descriptions table to matter.
     /// </summary>
-    public bool BorrowForSeenCodes { get; init; }
+    public bool BorrowForSeenCodes { get; init; } = true;
 
     /// <summary>Borrowing's weight of a family note; <c>null</c> = <see cref="Priors.PriorOptions.FamilyWeight"/>'s default.</summary>
     public double? FamilyWeight { get; init; }

@@ -26,6 +26,7 @@ internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool 
         new("faithful", ["--no-static-term"]),
         new("category-sharing", ["--category-sharing"]),
         new("borrow", ["--borrow"]),
+        new("no-borrow", ["--no-borrow"]),
         new("planted-queries", ["--planted-queries"]),
         new("borrow-planted", ["--borrow", "--planted-queries"]),
         new("paper-inattention", ["--inattention", "--paper-inattention"]),
