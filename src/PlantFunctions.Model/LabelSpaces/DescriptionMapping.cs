@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,7 +49,7 @@ public sealed class DescriptionMapping : IDisposable
             foreach (double candidate in Strengths)
             {
                 var (mx, my, b) = Solve(x.index_select(0, kept), y.index_select(0, kept), candidate);
-                double error = (x.index_select(0, held).sub(mx).matmul(b).add(my) - y.index_select(0, held)).square().mean().item<double>();
+                double error = x.index_select(0, held).Minus(mx).matmul(b).Plus(my).Minus(y.index_select(0, held)).square().mean().item<double>();
                 if (error < bestError)
                 {
                     (bestError, strength) = (error, candidate);
@@ -65,7 +66,7 @@ public sealed class DescriptionMapping : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        return features.to(ScalarType.Float64).sub(featureMean).matmul(coefficients).add(targetMean).to(ScalarType.Float32).MoveToOuterDisposeScope();
+        return features.to(ScalarType.Float64).Minus(featureMean).matmul(coefficients).Plus(targetMean).to(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -81,14 +82,14 @@ public sealed class DescriptionMapping : IDisposable
     {
         var mx = x.mean([0], keepdim: true);
         var my = y.mean([0], keepdim: true);
-        var xc = x - mx;
+        var xc = x.Minus(mx);
         var gram = xc.t().matmul(xc);
         long p = gram.shape[0];
         double scale = Math.Max(gram.diagonal().mean().item<double>(), 1e-12);
         // A Scalar held for the call: TorchSharp may finalize an implicit temporary one while the native call runs.
         using var penalty = (strength * scale).ToScalar();
-        var regularised = gram + (eye(p, dtype: ScalarType.Float64) * penalty);
-        var b = linalg.solve(regularised, xc.t().matmul(y - my));
+        var regularised = gram.Plus(eye(p, dtype: ScalarType.Float64) * penalty);
+        var b = linalg.solve(regularised, xc.t().matmul(y.Minus(my)));
         return (mx, my, b);
     }
 }

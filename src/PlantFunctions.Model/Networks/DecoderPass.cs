@@ -92,14 +92,14 @@ public sealed class DecoderPass : IDisposable
                 }
 
                 newMax = maximum(aMax, scores.detach().amax([1]));
-                var p = inPlace ? scores.sub_(newMax.unsqueeze(1)).exp_() : exp(scores - newMax.unsqueeze(1));
+                var p = inPlace ? scores.MinusInPlace(newMax.unsqueeze(1)).exp_() : exp(scores.Minus(newMax.unsqueeze(1)));
                 denominator = p.sum(1);
                 numerator = p.transpose(1, 2).bmm(h);                                            // [B, L, features]
             }
 
-            var factor = exp(aMax - newMax);
-            var den = (aDen * factor) + denominator;
-            var num = (aNum * factor.unsqueeze(-1)) + numerator;
+            var factor = exp(aMax.Minus(newMax));
+            var den = (aDen * factor).Plus(denominator);
+            var num = (aNum * factor.unsqueeze(-1)).Plus(numerator);
             Set(ref aMax, newMax);
             Set(ref aDen, den);
             Set(ref aNum, num);
@@ -137,10 +137,10 @@ public sealed class DecoderPass : IDisposable
 
         if (decoder.Switches.Planted)
         {
-            total = total + PlantedTerm();
+            total = total.Plus(PlantedTerm());
         }
 
-        var logits = (total * decoder.OutputWeights()).sum(-1) + decoder.Bias;
+        var logits = (total * decoder.OutputWeights()).sum(-1).Plus(decoder.Bias);
         if (staticMass is not null && decoder.Switches.StaticMassTerm)
         {
             logits = logits + (decoder.StaticScale * staticMass);
@@ -191,7 +191,7 @@ public sealed class DecoderPass : IDisposable
             {
                 long length = h.shape[1];
                 var valid = batch.Valid[row].narrow(0, start, length).unsqueeze(-1);          // [s, 1]
-                var weights = exp(h[row].matmul(u.t()) - max) / den;                            // [s, n]
+                var weights = exp(h[row].matmul(u.t()).Minus(max)) / den;                            // [s, n]
                 if (perSlot is not null)
                 {
                     // A value of its own per row and batch: a Scalar held to the end of this block, not cached for the process.
@@ -281,15 +281,15 @@ public sealed class DecoderPass : IDisposable
                 // shift covers that 0.
                 var zeroed = (fixedScores <= threshold.unsqueeze(1)).logical_and(absent.logical_not());
                 shift = shift.clamp_min(HeldScalars.Zero);
-                weights = exp(scores.masked_fill(zeroed, HeldScalars.Zero) - shift.unsqueeze(1));
+                weights = exp(scores.masked_fill(zeroed, HeldScalars.Zero).Minus(shift.unsqueeze(1)));
             }
             else
             {
                 // Absent slots score -inf, so they weigh exp(-inf) = 0 whatever the threshold.
                 var dropped = fixedScores < threshold.unsqueeze(1);
                 weights = inPlace
-                    ? scores.masked_fill_(dropped, HeldScalars.NegativeInfinity).sub_(shift.unsqueeze(1)).exp_()
-                    : exp((scores - shift.unsqueeze(1)).masked_fill(dropped, HeldScalars.NegativeInfinity));
+                    ? scores.masked_fill_(dropped, HeldScalars.NegativeInfinity).MinusInPlace(shift.unsqueeze(1)).exp_()
+                    : exp(scores.Minus(shift.unsqueeze(1)).masked_fill(dropped, HeldScalars.NegativeInfinity));
             }
 
             var total = counts.unsqueeze(1).bmm(weights).squeeze(1);                           // [B, w]
@@ -358,17 +358,17 @@ public sealed class DecoderPass : IDisposable
             if (PaperForm)
             {
                 var zeroed = (scores <= threshold) & present;
-                weights = exp(scores.masked_fill(zeroed, HeldScalars.Zero) - shift).masked_fill(present.logical_not(), HeldScalars.Zero);
+                weights = exp(scores.masked_fill(zeroed, HeldScalars.Zero).Minus(shift)).masked_fill(present.logical_not(), HeldScalars.Zero);
             }
             else
             {
                 var kept = (scores >= threshold) & present;
-                weights = exp(scores - shift).masked_fill(kept.logical_not(), HeldScalars.Zero);
+                weights = exp(scores.Minus(shift)).masked_fill(kept.logical_not(), HeldScalars.Zero);
             }
 
             weights = weights / pTotal![row].index_select(0, codeIds).clamp_min(HeldScalars.Tiny);
             weights = cat([weights, zeros([1, wanted.Length], device: batch.Device)], 0);     // the spare slot
-            perSlot = perSlot is null ? weights : perSlot + weights;
+            perSlot = perSlot is null ? weights : perSlot.Plus(weights);
         }
 
         return perSlot;

@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -37,7 +38,7 @@ public sealed class LanguageModel : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var features = nn.functional.dropout(encoder.forward(tokens), OutputDropout, training);
-        var logits = features.matmul(encoder.Embedding.weight!.t()) + outputBias;
+        var logits = features.matmul(encoder.Embedding.weight!.t()).Plus(outputBias);
         return logits.MoveToOuterDisposeScope();
     }
 }

@@ -100,10 +100,10 @@ public sealed class PlantDecoder : nn.Module
     public Parameter? CategoryBoost => categoryBoost;
 
     /// <summary>The attention queries the decoder uses: U, plus each code's category row when sharing is on.</summary>
-    public Tensor AttentionQueries() => categoryAttention is null ? labelAttention : labelAttention + PerCode(categoryAttention);
+    public Tensor AttentionQueries() => categoryAttention is null ? labelAttention : labelAttention.Plus(PerCode(categoryAttention));
 
     /// <summary>The output weights the decoder uses: W, plus each code's category row when sharing is on.</summary>
-    public Tensor OutputWeights() => categoryBoost is null ? boost : boost + PerCode(categoryBoost);
+    public Tensor OutputWeights() => categoryBoost is null ? boost : boost.Plus(PerCode(categoryBoost));
 
     /// <summary>b [codes].</summary>
     public Parameter Bias => bias;

@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -54,7 +55,7 @@ public sealed class DotScorer : RelevanceScorer
         using var scope = NewDisposeScope();
         var t = tokens.forward(tokenIds);                      // [q, c, d]
         var l = codes.forward(codeIds).unsqueeze(-1);          // [q, d, 1]
-        var scores = t.bmm(l).squeeze(-1) + tokenBias.forward(tokenIds).squeeze(-1) + codeBias.forward(codeIds);
+        var scores = t.bmm(l).squeeze(-1).Plus(tokenBias.forward(tokenIds).squeeze(-1)).Plus(codeBias.forward(codeIds));
         return scores.MoveToOuterDisposeScope();
     }
 
@@ -68,6 +69,6 @@ public sealed class DotScorer : RelevanceScorer
         // thousands of codes these [n, m] maps are the decoder's largest, and each extra pass over one costs.
         var scores = addmm(codeBias.forward(codeIds).t(), t, l.t(), beta: 1, alpha: 1);
         var tokenTerm = tokenBias.forward(tokenIds);
-        return (is_grad_enabled() ? scores + tokenTerm : scores.add_(tokenTerm)).MoveToOuterDisposeScope();
+        return (is_grad_enabled() ? scores.Plus(tokenTerm) : scores.PlusInPlace(tokenTerm)).MoveToOuterDisposeScope();
     }
 }

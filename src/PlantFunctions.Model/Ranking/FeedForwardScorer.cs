@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -71,7 +72,7 @@ public sealed class FeedForwardScorer : RelevanceScorer
         using var scope = NewDisposeScope();
         var fromTokens = hiddenFromToken.forward(tokens.forward(tokenIds));             // [q, c, h]
         var fromCodes = hiddenFromCode.forward(codes.forward(codeIds)).unsqueeze(1);   // [q, 1, h]
-        var scores = output.forward(nn.functional.relu(fromTokens + fromCodes)).squeeze(-1);
+        var scores = output.forward(nn.functional.relu(fromTokens.Plus(fromCodes))).squeeze(-1);
         return scores.MoveToOuterDisposeScope();
     }
 
@@ -87,7 +88,7 @@ public sealed class FeedForwardScorer : RelevanceScorer
         for (long start = 0; start < n; start += rows)
         {
             var part = fromTokens.narrow(0, start, Math.Min(rows, n - start));
-            var hiddenLayer = nn.functional.relu(part.unsqueeze(1) + fromCodes.unsqueeze(0)); // [rows, m, h]
+            var hiddenLayer = nn.functional.relu(part.unsqueeze(1).Plus(fromCodes.unsqueeze(0))); // [rows, m, h]
             pieces.Add(output.forward(hiddenLayer).squeeze(-1));
         }
 

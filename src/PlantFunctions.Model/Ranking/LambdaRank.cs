@@ -19,16 +19,16 @@ public static class LambdaRank
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var s = scores.detach();
-        var gains = (pow(2.0, relevance) - HeldScalars.Of(1)).masked_fill(mask.logical_not(), HeldScalars.Of(0));
+        var gains = pow(2.0, relevance).Minus(HeldScalars.Of(1)).masked_fill(mask.logical_not(), HeldScalars.Of(0));
         var discount = Discounts(s, mask, k);
         var idcg = IdealDcg(gains, k).unsqueeze(-1).unsqueeze(-1);                 // [q, 1, 1]
         var more = (relevance.unsqueeze(2) > relevance.unsqueeze(1)) & mask.unsqueeze(2) & mask.unsqueeze(1);
-        var delta = (gains.unsqueeze(2) - gains.unsqueeze(1)).abs() * (discount.unsqueeze(2) - discount.unsqueeze(1)).abs();
+        var delta = gains.unsqueeze(2).Minus(gains.unsqueeze(1)).abs() * discount.unsqueeze(2).Minus(discount.unsqueeze(1)).abs();
         delta = delta / idcg.clamp_min(HeldScalars.Of(1e-12));
         var minusSigma = HeldScalars.Of(-sigma);
-        var pairs = minusSigma * sigmoid(minusSigma * (s.unsqueeze(2) - s.unsqueeze(1))) * delta;
+        var pairs = minusSigma * sigmoid(minusSigma * s.unsqueeze(2).Minus(s.unsqueeze(1))) * delta;
         pairs = pairs.masked_fill(more.logical_not(), HeldScalars.Of(0));
-        var lambdas = pairs.sum(2) - pairs.sum(1);
+        var lambdas = pairs.sum(2).Minus(pairs.sum(1));
         return lambdas.masked_fill((idcg.squeeze(-1) <= HeldScalars.Of(0)).expand_as(lambdas), HeldScalars.Of(0)).MoveToOuterDisposeScope();
     }
 
@@ -40,7 +40,7 @@ public static class LambdaRank
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var gains = (pow(2.0, relevance) - HeldScalars.Of(1)).masked_fill(mask.logical_not(), HeldScalars.Of(0));
+        var gains = pow(2.0, relevance).Minus(HeldScalars.Of(1)).masked_fill(mask.logical_not(), HeldScalars.Of(0));
         var dcg = (gains * Discounts(scores.detach(), mask, k)).sum(1);
         var idcg = IdealDcg(gains, k);
         return where(idcg > HeldScalars.Of(0), dcg / idcg.clamp_min(HeldScalars.Of(1e-12)), zeros_like(idcg)).MoveToOuterDisposeScope();
@@ -53,7 +53,7 @@ public static class LambdaRank
         long candidates = scores.shape[1];
         var positions = arange(candidates, dtype: ScalarType.Float32, device: scores.device).unsqueeze(0).expand_as(scores).contiguous();
         var ranks = zeros_like(scores).scatter_(1, ordered, positions);
-        var discount = HeldScalars.Of(1.0) / log2(ranks + HeldScalars.Of(2.0));
+        var discount = HeldScalars.Of(1.0) / log2(ranks.Plus(HeldScalars.Of(2.0)));
         return discount.masked_fill((ranks >= HeldScalars.Of(k)) | mask.logical_not(), HeldScalars.Of(0));
     }
 
