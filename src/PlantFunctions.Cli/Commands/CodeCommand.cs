@@ -15,7 +15,8 @@ internal static class CodeCommand
 {
     private const int GroupSize = 64;
     private const int ErrorsShown = 5;
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>The service's record settings (nulls left out, as in batch results), with quotes and the like written as they are.</summary>
+    private static readonly JsonSerializerOptions Json = new(Contracts.PlantJson.Options) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     internal static Command Create()
     {

@@ -25,6 +25,7 @@ internal static class CvCommand
         var folds = new Option<int>("--folds") { Description = "Number of folds", DefaultValueFactory = _ => 5 };
         var labelSpaces = new Option<string>("--label-spaces") { Description = "Comma-separated label spaces to score each fold model in (train, categories, categories-no-7th, or a code file)", DefaultValueFactory = _ => "train" };
         var offsets = new Option<string?>("--unseen-offsets") { Description = "Comma-separated unseen-code offsets to score label spaces beyond train at (default: plant train's)" };
+        var only = new Option<string?>("--only-folds") { Description = "Comma-separated fold numbers (from 0) to run, e.g. to spread the folds over machines or measure a variant on some folds first; the summary says how many folds each row has" };
         var borrowGrid = new Option<string?>("--borrow-grid") { Description = "Prior-only variants (prior, prior-borrow): semicolon-separated family-weight/description-weight/half-count triples to score, e.g. 0.3/1/2;1/1/2 (default: plant train's)" };
         var descriptions = new Option<string[]>("--descriptions") { Description = "ICD description tables (default: the bundled ICD-10-CM ones)", AllowMultipleArgumentsPerToken = true };
         command.Options.Add(folds);
@@ -32,6 +33,7 @@ internal static class CvCommand
         command.Options.Add(offsets);
         command.Options.Add(descriptions);
         command.Options.Add(borrowGrid);
+        command.Options.Add(only);
         command.SetAction((parse, cancellationToken) => ExperimentCommand.Guard("cv", async () =>
         {
             var settings = options.Read(parse);
@@ -46,6 +48,9 @@ internal static class CvCommand
             double[] unseenOffsets = [.. (parse.GetValue(offsets) is { } o ? List(o) : [Model.Training.TrainingOptions.DefaultUnseenCodeOffset.ToString(CultureInfo.InvariantCulture)])
                 .Select(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d : throw new ArgumentException($"--unseen-offsets: '{v}' is not a number"))];
             var grid = ParseGrid(parse.GetValue(borrowGrid));
+            var onlyFolds = parse.GetValue(only) is { } foldList
+                ? List(foldList).Select(f => int.TryParse(f, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= 0 ? n : throw new ArgumentException($"--only-folds: '{f}' is not a fold number")).ToHashSet()
+                : null;
             var notes = CorpusArguments.Load(settings.CodiEsp, settings.Notes, settings.Labels, "train").Where(n => n.Codes is { Count: > 0 }).ToList();
             var evaluator = new CvEvaluator(table, settings.TrainArguments[Array.IndexOf(settings.TrainArguments, "--device") + 1]);
             var rows = new List<CvRow>();
@@ -55,6 +60,11 @@ internal static class CvCommand
                 var split = CrossValidationFolds.Split(notes, parse.GetValue(folds), seed);
                 for (int fold = 0; fold < split.Count; fold++)
                 {
+                    if (onlyFolds is not null && !onlyFolds.Contains(fold))
+                    {
+                        continue;
+                    }
+
                     string folder = Path.Combine(settings.Output, "folds", string.Create(CultureInfo.InvariantCulture, $"seed{seed}-fold{fold}"));
                     string trainFile = WriteNotes(Path.Combine(folder, "train.jsonl"), split[fold].Train);
                     foreach (var variant in settings.Variants)
@@ -83,7 +93,7 @@ internal static class CvCommand
                             foreach (var (label, priorOptions) in variant.Trained ? [(variant.Name, (PriorOptions?)null)] : PriorSettings(variant, grid))
                             {
                                 string runName = variant.Trained ? name : string.Create(CultureInfo.InvariantCulture, $"{label}-seed{seed}-fold{fold}");
-                                var metrics = Cached(Path.Combine(settings.Runs, $"{Slug(runName)}-{Slug(Path.GetFileName(space))}.cv.json"),
+                                var metrics = Cached(Path.Combine(settings.Runs, $"{Slug(runName)}-{Slug(Path.GetFileName(space))}.cv.json"), unseenOffsets,
                                     () => evaluator.Evaluate(model, split[fold].Train, split[fold].HeldOut, space, unseenOffsets, priorOptions));
                                 rows.AddRange(metrics.Select(m => new CvRow(label, space, m.Key, seed, fold, m.Value)));
                             }
@@ -122,12 +132,19 @@ internal static class CvCommand
             "--seed", seed.ToString(CultureInfo.InvariantCulture), .. variant.TrainFlags, .. lm, "--out", model, "--checkpoint", checkpoint], cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The metrics stored at <paramref name="path"/>, or computed and stored there (keyed by unseen-code offset).</summary>
-    private static Dictionary<double, Dictionary<string, double>> Cached(string path, Func<Dictionary<double, Dictionary<string, double>>> compute)
+    /// <summary>
+    /// The metrics stored at <paramref name="path"/> (keyed by unseen-code offset) when they hold every offset
+    /// <paramref name="wanted"/> (or are a label space's without added codes, keyed 0), else computed and stored there.
+    /// </summary>
+    private static Dictionary<double, Dictionary<string, double>> Cached(string path, IReadOnlyList<double> wanted, Func<Dictionary<double, Dictionary<string, double>>> compute)
     {
         if (File.Exists(path))
         {
-            return JsonSerializer.Deserialize<Dictionary<double, Dictionary<string, double>>>(File.ReadAllText(path), CvEvaluator.Json)!;
+            var stored = JsonSerializer.Deserialize<Dictionary<double, Dictionary<string, double>>>(File.ReadAllText(path), CvEvaluator.Json)!;
+            if (wanted.All(stored.ContainsKey) || stored.Keys.SequenceEqual([0.0]))
+            {
+                return stored;
+            }
         }
 
         var metrics = compute();
