@@ -9,7 +9,9 @@ namespace PlantFunctions.Cli.Commands.Experiments;
 /// Per-code thresholds measured on cross-validation's out-of-fold scores: for each held-out fold, the global threshold
 /// and the per-code thresholds (shrunk toward the global one by m pseudo-positives) are tuned on the other folds'
 /// held-out scores (each note scored by the fold model that never saw it) and applied to this fold. A code a fold model
-/// does not hold scores below every threshold there.
+/// does not hold scores below every threshold there, and keeps the global threshold: a per-code threshold is tuned only
+/// for codes every fold model holds (tuned over notes whose model lacks the code, it would fall to the absent score and
+/// call the code on every note).
 /// </summary>
 internal static class CvThresholds
 {
@@ -36,6 +38,11 @@ internal static class CvThresholds
         foreach (var seed in folds.GroupBy(f => f.Seed))
         {
             var labels = new LabelSet([.. seed.SelectMany(f => f.Codes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+            var everyFold = seed.Skip(1).Aggregate(new HashSet<string>(seed.First().Codes, StringComparer.Ordinal), (common, f) =>
+            {
+                common.IntersectWith(f.Codes);
+                return common;
+            });
             foreach (var test in seed)
             {
                 var tuning = Set(seed.Where(f => f != test), labels);
@@ -44,7 +51,16 @@ internal static class CvThresholds
                 Add(results, "global", ConfusionCounts.Count(held, global));
                 foreach (double shrink in Shrinks)
                 {
-                    var perCode = global with { PerCode = ThresholdTuner.PerCodeThresholds(tuning, global.Global, shrink) };
+                    var thresholds = ThresholdTuner.PerCodeThresholds(tuning, global.Global, shrink);
+                    for (int label = 0; label < thresholds.Length; label++)
+                    {
+                        if (!everyFold.Contains(labels.Codes[label]))
+                        {
+                            thresholds[label] = global.Global;
+                        }
+                    }
+
+                    var perCode = global with { PerCode = thresholds };
                     Add(results, string.Create(CultureInfo.InvariantCulture, $"per code, m={shrink}"), ConfusionCounts.Count(held, perCode));
                 }
             }
