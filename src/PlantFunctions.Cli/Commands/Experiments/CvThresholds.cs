@@ -38,11 +38,7 @@ internal static class CvThresholds
         foreach (var seed in folds.GroupBy(f => f.Seed))
         {
             var labels = new LabelSet([.. seed.SelectMany(f => f.Codes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
-            var everyFold = seed.Skip(1).Aggregate(new HashSet<string>(seed.First().Codes, StringComparer.Ordinal), (common, f) =>
-            {
-                common.IntersectWith(f.Codes);
-                return common;
-            });
+            var everyFold = seed.Select(f => f.Codes.AsEnumerable()).Aggregate((common, codes) => common.Intersect(codes, StringComparer.Ordinal)).ToHashSet(StringComparer.Ordinal);
             foreach (var test in seed)
             {
                 var tuning = Set(seed.Where(f => f != test), labels);
