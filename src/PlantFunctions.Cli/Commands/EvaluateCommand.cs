@@ -70,7 +70,7 @@ internal static class EvaluateCommand
                 using var artifact = ModelArtifact.Read(stream);
                 artifact.Model.to(torchDevice!);
                 var training = artifact.Manifest.Training;
-                var encoded = gold.Select(n => EncodedNote.From(n, artifact.Vocabulary, artifact.Labels, training.NoteStartToken)).ToList();
+                var encoded = gold.Select(n => EncodedNote.From(n, artifact.Vocabulary, artifact.Labels, training.NoteStartToken, training.AssertionTerm)).ToList();
                 var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, 8, 0, training.Stateful, torchDevice!,
                     attentionWindow: training.AttentionWindow);
                 if (parse.GetValue(baseline) && prior is null && parse.GetValue(baselineTrain) is null)

@@ -94,13 +94,14 @@ internal static class TrainCommand
         var borrowHalfCount = new Option<double?>("--borrow-half-count") { Description = "Borrowing: a code seen k times borrows half as much of its family as one never seen (default 2)" };
         var plantedQueries = new Option<bool>("--planted-queries") { Description = "Start each code's attention query U and output weights W from its MI tokens' tied embeddings instead of at random" };
         var paperInattention = new Option<bool>("--paper-inattention") { Description = "Inattention in the paper's form: scores up to the k-th set to 0 before P's softmax, instead of dropped (needs --inattention or --inattention-k)" };
+        var assertionTerm = new Option<bool>("--assertion-term") { Description = "Add to each code's logit learnt weights times the share of its attention on negated, possible, historical and family mentions" };
         var name = new Option<string>("--name") { Description = "Model name", DefaultValueFactory = _ => "codiesp-dx" };
         var command = new Command("train", "Train a PLANT model (LM, priors, ranker, classifier) and write a model file")
         {
             codiesp, labels, notes, validation, unlabelled, descriptions, output, checkpoint, device, preset, lmEpochs, rankerEpochs, epochs, seed, rate, lmFrom,
             measure, noStatic, noPlanted, laat, inattention, noInattention, stateless, noDiscriminative, gradualUnfreeze, fullUnfreeze, noStaticTerm, staticTermInit, staticTermRate,
             inattentionK, staticTokens, gradientWindow, ranker, embedding, hidden, layers, staticGlobal, categorySharing, noNoteStart, attentionWindow, noRefit,
-            labelSpace, unseenOffset, borrow, noBorrow, familyWeight, descriptionWeight, borrowHalfCount, plantedQueries, paperInattention, name,
+            labelSpace, unseenOffset, borrow, noBorrow, familyWeight, descriptionWeight, borrowHalfCount, plantedQueries, paperInattention, assertionTerm, name,
         };
         foreach (var positive in new[] { inattentionK, staticTokens, gradientWindow, embedding, hidden, layers, attentionWindow })
         {
@@ -200,6 +201,7 @@ internal static class TrainCommand
                 BorrowHalfCount = parse.GetValue(borrowHalfCount),
                 PlantedQueries = parse.GetValue(plantedQueries),
                 PaperInattention = parse.GetValue(paperInattention),
+                AssertionTerm = parse.GetValue(assertionTerm),
             };
             var mimicData = mimic.Training(parse);
             var data = mimicData?.Train ?? CorpusArguments.Load(parse.GetValue(codiesp), parse.GetValue(notes), parse.GetValue(labels), "train");

@@ -18,6 +18,7 @@ namespace PlantFunctions.Contracts.Training;
 /// <param name="BorrowForSeenCodes">Rare codes borrow MI counts from their ICD family and description (codes without notes always do).</param>
 /// <param name="PlantedQueries">Each code's attention query and output weights start from its MI tokens' tied embeddings.</param>
 /// <param name="PaperInattention">Inattention in the paper's form (scores up to the k-th set to 0, not dropped); needs inattention on.</param>
+/// <param name="AssertionTerm">Each code's logit gets learnt weights times the share of its attention on negated, possible, historical and family mentions (off by default).</param>
 public sealed record TrainingAblations(
     bool? StaticAttention = null,
     bool? PlantedAttention = null,
@@ -32,4 +33,5 @@ public sealed record TrainingAblations(
     int? AttentionWindow = null,
     bool? BorrowForSeenCodes = null,
     bool? PlantedQueries = null,
-    bool? PaperInattention = null);
+    bool? PaperInattention = null,
+    bool? AssertionTerm = null);

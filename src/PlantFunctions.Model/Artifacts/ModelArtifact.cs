@@ -61,7 +61,7 @@ public sealed class ModelArtifact : IDisposable
             ? new DotScorer(vocabularySize, codes, network.EmbeddingSize)
             : new FeedForwardScorer(vocabularySize, codes, network.EmbeddingSize, network.RankerHidden);
         var switches = new DecoderSwitches(training.StaticAttention, training.PlantedAttention, training.Inattention, network.InattentionK,
-            training.StaticMassTerm, training.PaperInattention);
+            training.StaticMassTerm, training.PaperInattention, training.AssertionTerm);
         var categories = training.CategorySharing ? CodeCategories.Of(labels.Codes) : null;
         return new PlantClassifier(encoder, new PlantDecoder(codes, network.EmbeddingSize, ranker, switches, categories), network);
     }

@@ -49,13 +49,15 @@ public sealed class PlantCoder : INoteCoder
     public IReadOnlyList<CodedNote> Code(IReadOnlyList<ClinicalNote> notes, CodingOptions options, CancellationToken cancellationToken = default)
     {
         var training = artifact.Manifest.Training;
+        int evidence = Math.Max(0, options.EvidenceTokens);
+
+        // Tags are needed for the evidence's assertions and by a model with the assertion term.
+        bool tag = evidence > 0 || training.AssertionTerm;
         List<EncodedNote> encoded;
         using (StageTimes.Time("tokenization"))
         {
-            encoded = [.. notes.Select(n => EncodedNote.From(n, artifact.Vocabulary, null, training.NoteStartToken))];
+            encoded = [.. notes.Select(n => EncodedNote.From(n, artifact.Vocabulary, null, training.NoteStartToken, tag))];
         }
-
-        int evidence = Math.Max(0, options.EvidenceTokens);
 
         // Ranks and thresholds are on logits: float32 probabilities tie at 1.0 above a logit of ~16.6.
         var thresholds = options.Threshold is { } probability
@@ -76,12 +78,7 @@ public sealed class PlantCoder : INoteCoder
             var logits = predictions[i].Logits;
             var probabilities = predictions[i].Probabilities;
             var chosen = Choose(logits);
-            Assertion[] assertions;
-            using (StageTimes.Time("assertions"))
-            {
-                assertions = evidence == 0 ? [] : AssertionTagger.Default.Tag(notes[i].Text, encoded[i].Spans);
-            }
-
+            var assertions = encoded[i].Assertions ?? [];
             result[i] = new CodedNote(notes[i].Id, [.. chosen.Select(c => Prediction(c, probabilities[c], Evidence(notes[i], encoded[i], predictions[i], assertions, c, evidence)))]);
         }
 

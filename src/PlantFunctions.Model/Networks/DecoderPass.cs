@@ -35,6 +35,9 @@ public sealed class DecoderPass : IDisposable
     private readonly Tensor queries;
     private readonly bool ownsQueries;
     private Tensor aMax, aDen, aNum;
+
+    /// <summary>With the assertion term: A's running (unnormalised) weight on each non-affirmed category [batch, codes, categories].</summary>
+    private Tensor? aAsserted;
     private Tensor? slotSums;
     private Tensor? pThreshold, pShift, pTotal;
 
@@ -55,6 +58,16 @@ public sealed class DecoderPass : IDisposable
         if (decoder.Switches.Static || decoder.Switches.Planted)
         {
             slotSums = Keep(zeros([rows * (batch.Slots + 1), features], device: device));
+        }
+
+        if (decoder.Switches.AssertionTerm)
+        {
+            if (batch.AssertionMask is null)
+            {
+                throw new ArgumentException("the decoder has the assertion term: the batch needs its notes' assertion tags (encode the notes with tagging)", nameof(batch));
+            }
+
+            aAsserted = Keep(zeros([rows, codes, NoteBatch.AssertionCategories.Count], device: device));
         }
     }
 
@@ -81,6 +94,7 @@ public sealed class DecoderPass : IDisposable
         using (StageTimes.Time("decoder A"))
         {
             Tensor newMax, denominator, numerator;
+            Tensor? asserted = null;
             using (differentiable ? null : no_grad())
             {
                 var scores = h.matmul(queries.t());                                              // [B, s, L]
@@ -95,6 +109,10 @@ public sealed class DecoderPass : IDisposable
                 var p = inPlace ? scores.MinusInPlace(newMax.unsqueeze(1)).exp_() : exp(scores.Minus(newMax.unsqueeze(1)));
                 denominator = p.sum(1);
                 numerator = p.transpose(1, 2).bmm(h);                                            // [B, L, features]
+                if (aAsserted is not null)
+                {
+                    asserted = p.transpose(1, 2).bmm(batch.AssertionMask!.narrow(1, start, length)); // [B, L, categories]
+                }
             }
 
             var factor = exp(aMax.Minus(newMax));
@@ -103,6 +121,10 @@ public sealed class DecoderPass : IDisposable
             Set(ref aMax, newMax);
             Set(ref aDen, den);
             Set(ref aNum, num);
+            if (asserted is not null)
+            {
+                Replace(ref aAsserted, (aAsserted! * factor.unsqueeze(-1)).Plus(asserted));
+            }
         }
 
         if (slotSums is not null)
@@ -125,25 +147,43 @@ public sealed class DecoderPass : IDisposable
     {
         using var time = StageTimes.Time("decoder S + P");
         using var scope = NewDisposeScope();
-        var total = aNum / aDen.clamp_min(HeldScalars.Tiny).unsqueeze(-1);
+        var aTotal = aDen.clamp_min(HeldScalars.Tiny).unsqueeze(-1);
+        var total = aNum / aTotal;
+        int categories = NoteBatch.AssertionCategories.Count;
         Tensor? staticMass = null;
+        var asserted = aAsserted is null ? null : aAsserted / aTotal;                          // [B, L, categories]
         if (decoder.Switches.Static && batch.StaticSlots((int)codes) is var (slotIndex, codeIndex, weight))
         {
             var source = slotSums!.index_select(0, slotIndex) * weight.unsqueeze(1);
             total = total + zeros([rows * codes, features], device: batch.Device).index_add(0, codeIndex, source, HeldScalars.One).reshape(rows, codes, features);
             var occurrences = cat([batch.DistinctCounts, zeros([rows, 1], device: batch.Device)], 1).reshape(-1).index_select(0, slotIndex);
             staticMass = zeros(rows * codes, device: batch.Device).index_add(0, codeIndex, weight * occurrences, HeldScalars.One).reshape(rows, codes);
+            if (asserted is not null)
+            {
+                var perCategory = batch.SlotAssertions!.reshape(-1, categories).index_select(0, slotIndex) * weight.unsqueeze(1);
+                asserted = asserted + zeros([rows * codes, categories], device: batch.Device).index_add(0, codeIndex, perCategory, HeldScalars.One).reshape(rows, codes, categories);
+            }
         }
 
         if (decoder.Switches.Planted)
         {
-            total = total.Plus(PlantedTerm());
+            var (term, plantedAsserted) = PlantedTerm(asserted is not null);
+            total = total.Plus(term);
+            asserted = plantedAsserted is null ? asserted : asserted!.Plus(plantedAsserted);
         }
 
         var logits = (total * decoder.OutputWeights()).sum(-1).Plus(decoder.Bias);
         if (staticMass is not null && decoder.Switches.StaticMassTerm)
         {
             logits = logits + (decoder.StaticScale * staticMass);
+        }
+
+        if (asserted is not null)
+        {
+            // Each category's share of the code's whole attention weight A + S + P (A and P each sum to 1 over the note, S
+            // to its static mass), times the category's learnt weight.
+            var weightTotal = (staticMass ?? zeros([rows, codes], device: batch.Device)).Plus(HeldScalars.Of(decoder.Switches.Planted ? 2 : 1));
+            logits = logits + (asserted / weightTotal.unsqueeze(-1)).matmul(decoder.AssertionWeights!);
         }
 
         return logits.MoveToOuterDisposeScope();
@@ -221,7 +261,7 @@ public sealed class DecoderPass : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var t in new[] { aMax, aDen, aNum, slotSums, pThreshold, pShift, pTotal })
+        foreach (var t in new[] { aMax, aDen, aNum, aAsserted, slotSums, pThreshold, pShift, pTotal })
         {
             t?.Dispose();
         }
@@ -242,9 +282,10 @@ public sealed class DecoderPass : IDisposable
     /// P^T H [batch, codes, features] from the slot sums, in blocks of codes that keep [batch, slots, block] within the
     /// budget. Per code: scores of the distinct tokens, the threshold (k-th largest score counting repeats; all tokens
     /// when the note has fewer than k valid positions), weights exp(score - max) on the kept tokens, normalised by the
-    /// sum over kept positions. Keeps the threshold, the shift and the denominator for <see cref="Evidence"/>.
+    /// sum over kept positions. Keeps the threshold, the shift and the denominator for <see cref="Evidence"/>. With
+    /// <paramref name="assertions"/>, also P's weight on each non-affirmed category [batch, codes, categories].
     /// </summary>
-    private Tensor PlantedTerm()
+    private (Tensor Term, Tensor? Asserted) PlantedTerm(bool assertions)
     {
         long slots = batch.Slots;
         var sums = slotSums!.view(rows, slots + 1, features).narrow(1, 0, slots);               // [B, V, F]
@@ -255,6 +296,8 @@ public sealed class DecoderPass : IDisposable
         var thresholds = new List<Tensor>();
         var shifts = new List<Tensor>();
         var totals = new List<Tensor>();
+        var asserted = new List<Tensor>();
+        var slotAssertions = assertions ? batch.SlotAssertions!.narrow(1, 0, slots) : null;     // [B, V, categories]
         for (long first = 0; first < codes; first += block)
         {
             long width = Math.Min(block, codes - first);
@@ -294,6 +337,11 @@ public sealed class DecoderPass : IDisposable
 
             var total = counts.unsqueeze(1).bmm(weights).squeeze(1);                           // [B, w]
             terms.Add(weights.transpose(1, 2).bmm(sums) / total.clamp_min(HeldScalars.Tiny).unsqueeze(-1));
+            if (slotAssertions is not null)
+            {
+                asserted.Add(weights.transpose(1, 2).bmm(slotAssertions) / total.clamp_min(HeldScalars.Tiny).unsqueeze(-1));
+            }
+
             thresholds.Add(threshold);
             shifts.Add(shift);
             totals.Add(total.detach());
@@ -302,7 +350,7 @@ public sealed class DecoderPass : IDisposable
         Replace(ref pThreshold, cat(thresholds, 1));
         Replace(ref pShift, cat(shifts, 1));
         Replace(ref pTotal, cat(totals, 1));
-        return terms.Count == 1 ? terms[0] : cat(terms, 1);
+        return (terms.Count == 1 ? terms[0] : cat(terms, 1), asserted.Count == 0 ? null : asserted.Count == 1 ? asserted[0] : cat(asserted, 1));
     }
 
     /// <summary>

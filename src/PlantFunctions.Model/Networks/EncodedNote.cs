@@ -1,3 +1,5 @@
+using PlantFunctions.Model.Assertions;
+using PlantFunctions.Model.Runtime;
 using PlantFunctions.Model.Text;
 
 namespace PlantFunctions.Model.Networks;
@@ -11,10 +13,17 @@ namespace PlantFunctions.Model.Networks;
 public sealed record EncodedNote(string Id, int[] Tokens, IReadOnlyList<TokenSpan> Spans, int[] Labels, int UnseenCodes)
 {
     /// <summary>
-    /// Encodes a note with a vocabulary and (optionally) maps its codes to label indices. With <paramref name="noteStart"/>
-    /// the note starts with &lt;bos&gt; (an empty span at 0), as every note did in language-model training.
+    /// Each token's assertion (<see cref="AssertionTagger"/>), when the note was encoded with tagging; <c>null</c>
+    /// otherwise (every token then counts as affirmed).
     /// </summary>
-    public static EncodedNote From(Notes.ClinicalNote note, Vocabulary vocabulary, Labels.LabelSet? labels, bool noteStart = false)
+    public Assertion[]? Assertions { get; init; }
+
+    /// <summary>
+    /// Encodes a note with a vocabulary and (optionally) maps its codes to label indices. With <paramref name="noteStart"/>
+    /// the note starts with &lt;bos&gt; (an empty span at 0), as every note did in language-model training. With
+    /// <paramref name="tagAssertions"/> each token also gets its assertion (timed as the stage "assertions").
+    /// </summary>
+    public static EncodedNote From(Notes.ClinicalNote note, Vocabulary vocabulary, Labels.LabelSet? labels, bool noteStart = false, bool tagAssertions = false)
     {
         var spans = new List<TokenSpan>();
         int[] tokens = vocabulary.Encode(note.Text, spans);
@@ -44,6 +53,13 @@ public sealed record EncodedNote(string Id, int[] Tokens, IReadOnlyList<TokenSpa
             }
         }
 
-        return new EncodedNote(note.Id, tokens, spans, [.. indices], unseen);
+        Assertion[]? assertions = null;
+        if (tagAssertions)
+        {
+            using var time = StageTimes.Time("assertions");
+            assertions = AssertionTagger.Default.Tag(note.Text, spans);
+        }
+
+        return new EncodedNote(note.Id, tokens, spans, [.. indices], unseen) { Assertions = assertions };
     }
 }

@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Assertions;
 using PlantFunctions.Model.Text;
 using static TorchSharp.torch;
 
@@ -19,7 +20,13 @@ public sealed class NoteBatch : IDisposable
     /// Packs encoded notes (each at least one token) for the decoder. With <paramref name="attentionWindow"/>, only each
     /// note's last that-many tokens are valid for attention (and hold S entries); the encoder still reads every token.
     /// </summary>
-    public NoteBatch(IReadOnlyList<int[]> notes, StaticAttention? staticAttention, Device device, int? attentionWindow = null)
+    /// <remarks>
+    /// With <paramref name="assertions"/> (per note its tokens' assertions, or <c>null</c> for a note without tags) the
+    /// batch also holds, for the decoder's assertion term, the non-affirmed categories of each valid position and their
+    /// counts per slot.
+    /// </remarks>
+    public NoteBatch(IReadOnlyList<int[]> notes, StaticAttention? staticAttention, Device device, int? attentionWindow = null,
+        IReadOnlyList<Assertion[]?>? assertions = null)
     {
         Count = notes.Count;
         Length = Math.Max(1, notes.Max(n => n.Length));
@@ -83,6 +90,11 @@ public sealed class NoteBatch : IDisposable
             }
         }
 
+        if (assertions is not null)
+        {
+            (AssertionMask, SlotAssertions) = AssertionTensors(assertions, valid, slotOf, device);
+        }
+
         Tokens = tensor(ids, [Count, Length], device: device).DetachFromDisposeScope();
         Valid = tensor(valid, [Count, Length], device: device).DetachFromDisposeScope();
         FlatSlots = tensor(flatSlots, [Count, Length], device: device).DetachFromDisposeScope();
@@ -122,6 +134,18 @@ public sealed class NoteBatch : IDisposable
 
     /// <summary>How often each distinct token occurs at valid positions [batch, Slots] (0 past a row's own count).</summary>
     public Tensor DistinctCounts { get; }
+
+    /// <summary>
+    /// The assertion categories that are not affirmed (<see cref="AssertionCategories"/>: negated, possible, historical,
+    /// family) of each valid position, one-hot [batch, time, categories]; <c>null</c> when the batch was made without tags.
+    /// </summary>
+    public Tensor? AssertionMask { get; }
+
+    /// <summary>How often each slot's token occurs under each non-affirmed category [batch, Slots + 1, categories] (the spare slot 0); <c>null</c> without tags.</summary>
+    public Tensor? SlotAssertions { get; }
+
+    /// <summary>The non-affirmed assertion categories the decoder's assertion term weighs, in the order of <see cref="AssertionMask"/>'s last axis.</summary>
+    public static IReadOnlyList<Assertion> AssertionCategories { get; } = [Assertion.Negated, Assertion.Possible, Assertion.Historical, Assertion.Family];
 
     /// <summary>The device the tensors are on.</summary>
     public Device Device { get; }
@@ -182,9 +206,46 @@ public sealed class NoteBatch : IDisposable
         return entries;
     }
 
+    /// <summary>
+    /// The one-hot categories of valid positions [batch, time, categories] and their counts per slot [batch, Slots + 1,
+    /// categories], from each note's tags (positions past a note's tags, or of a note without tags, count as affirmed).
+    /// </summary>
+    private (Tensor Mask, Tensor PerSlot) AssertionTensors(IReadOnlyList<Assertion[]?> assertions, bool[] valid, int[] slotOf, Device device)
+    {
+        if (assertions.Count != Count)
+        {
+            throw new ArgumentException($"assertions are given for {assertions.Count} notes, the batch has {Count}", nameof(assertions));
+        }
+
+        int categories = AssertionCategories.Count;
+        var mask = new float[Count * Length * categories];
+        var perSlot = new float[Count * (Slots + 1) * categories];
+        for (int b = 0; b < Count; b++)
+        {
+            var tags = assertions[b] ?? [];
+            for (int t = 0; t < Math.Min(Lengths[b], tags.Length); t++)
+            {
+                int category = tags[t] == Assertion.Affirmed ? -1 : ((int)tags[t]) - 1;
+                int at = (b * Length) + t;
+                if (category < 0 || !valid[at])
+                {
+                    continue;
+                }
+
+                mask[(at * categories) + category] = 1;
+                perSlot[(((b * (Slots + 1)) + slotOf[at]) * categories) + category] += 1;
+            }
+        }
+
+        return (tensor(mask, [Count, Length, categories], device: device).DetachFromDisposeScope(),
+            tensor(perSlot, [Count, Slots + 1, categories], device: device).DetachFromDisposeScope());
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
+        AssertionMask?.Dispose();
+        SlotAssertions?.Dispose();
         Tokens.Dispose();
         Valid.Dispose();
         FlatSlots.Dispose();

@@ -18,7 +18,12 @@ namespace PlantFunctions.Model.Networks;
 /// Inattention in the paper's form: scores strictly above the k-th are kept and the others set to 0 (not -inf) before
 /// the softmax; off: ours, the others get -inf and ties with the k-th are kept.
 /// </param>
-public sealed record DecoderSwitches(bool Static, bool Planted, bool Inattention, int InattentionK, bool StaticMassTerm = true, bool PaperInattention = false);
+/// <param name="AssertionTerm">
+/// Add our assertion term to the logits: per non-affirmed assertion category (negated, possible, historical, family) a
+/// learnt weight times the share of the code's attention A + S + P on positions of that category (not in eq. 8).
+/// </param>
+public sealed record DecoderSwitches(bool Static, bool Planted, bool Inattention, int InattentionK, bool StaticMassTerm = true, bool PaperInattention = false,
+    bool AssertionTerm = false);
 
 /// <summary>
 /// The PLANT decoder's parameters (paper eq. 5-8): label attention U, boost weights W, bias b, the pretrained ranker
@@ -49,6 +54,9 @@ public sealed class PlantDecoder : nn.Module
     [ComponentName(Name = "category_boost")]
     private readonly Parameter? categoryBoost;
 
+    [ComponentName(Name = "assertion_weights")]
+    private readonly Parameter? assertionWeights;
+
     /// <summary>Per code its category's row, or the appended zero row for codes in no category; null without sharing.</summary>
     private readonly long[]? categoryRows;
     private Tensor? categoryIndex;
@@ -74,6 +82,12 @@ public sealed class PlantDecoder : nn.Module
             categoryAttention = new Parameter(zeros(categories.Count, features), requires_grad: true);
             categoryBoost = new Parameter(zeros(categories.Count, features), requires_grad: true);
             categoryRows = [.. categories.GroupOf.Select(g => g < 0 ? (long)categories.Count : g)];
+        }
+
+        if (switches.AssertionTerm)
+        {
+            // Zero at the start: the term begins as the decoder without it and learns its weights with the head.
+            assertionWeights = new Parameter(zeros(NoteBatch.AssertionCategories.Count), requires_grad: true);
         }
 
         this.ranker = ranker;
@@ -111,12 +125,18 @@ public sealed class PlantDecoder : nn.Module
     /// <summary>Per-code weight of the static evidence mass [codes].</summary>
     public Parameter StaticScale => staticScale;
 
+    /// <summary>
+    /// The assertion term's weights, one per non-affirmed category in the order of <see cref="NoteBatch.AssertionCategories"/>;
+    /// <c>null</c> without the term.
+    /// </summary>
+    public Parameter? AssertionWeights => assertionWeights;
+
     /// <summary>The ranker behind P.</summary>
     public RelevanceScorer Ranker => ranker;
 
-    /// <summary>The decoder's own parameters of eq. 5-8 (without the ranker and the static-mass term), a parameter group.</summary>
+    /// <summary>The decoder's own parameters of eq. 5-8 (without the ranker and the static-mass term) and the assertion term's weights, a parameter group.</summary>
     public IEnumerable<Parameter> HeadParameters() =>
-        categoryAttention is null ? [labelAttention, boost, bias] : [labelAttention, boost, bias, categoryAttention, categoryBoost!];
+        new[] { labelAttention, boost, bias, categoryAttention, categoryBoost, assertionWeights }.OfType<Parameter>();
 
     /// <summary>The static-mass term's weights, a parameter group with its own rate.</summary>
     public IEnumerable<Parameter> StaticTermParameters() => [staticScale];

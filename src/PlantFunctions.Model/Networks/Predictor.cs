@@ -37,7 +37,8 @@ public static class Predictor
             int groupSize = Even(members.Length, batchSize);
             var groups = members.Chunk(groupSize).ToList();
             var batchTime = StageTimes.Time("batching");
-            var batches = groups.Select(g => new NoteBatch([.. g.Select(i => notes[i].Tokens)], staticAttention, device, attentionWindow)).ToList();
+            var batches = groups.Select(g => new NoteBatch([.. g.Select(i => notes[i].Tokens)], staticAttention, device, attentionWindow,
+                model.Decoder.Switches.AssertionTerm ? [.. g.Select(i => notes[i].Assertions)] : null)).ToList();
             batchTime.Dispose();
             try
             {

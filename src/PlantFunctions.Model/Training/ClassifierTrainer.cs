@@ -213,7 +213,8 @@ public sealed class ClassifierTrainer(ClassifierOptions options, TrainingOptions
                 optimizer.ParamGroups.ElementAt(g).LearningRate = peakRates[g] * schedule.Factor(Math.Min(step, schedule.TotalSteps - 1));
             }
 
-            using var batch = new NoteBatch([.. members.Select(n => n.Tokens)], staticAttention, device, switches.AttentionWindow);
+            using var batch = new NoteBatch([.. members.Select(n => n.Tokens)], staticAttention, device, switches.AttentionWindow,
+                switches.AssertionTerm ? [.. members.Select(n => n.Assertions)] : null);
             var targets = Targets(members, (int)model.Decoder.Codes);
             optimizer.zero_grad();
             Tensor loss;

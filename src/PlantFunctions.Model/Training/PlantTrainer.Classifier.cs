@@ -36,7 +36,7 @@ public sealed partial class PlantTrainer
         checkpoint.Phase = TrainingPhase.Classifier;
         report.Phase(TrainingPhase.Classifier, resume?.Epoch ?? 0, plan.Classifier.Epochs);
         var trainer = new ClassifierTrainer(plan.Classifier, options, device);
-        var outcome = trainer.Train(model, data.Encode(data.Train, options.NoteStartToken), data.Encode(data.Validation, options.NoteStartToken), staticAttention, resume,
+        var outcome = trainer.Train(model, data.Encode(data.Train, options.NoteStartToken, options.AssertionTerm), data.Encode(data.Validation, options.NoteStartToken, options.AssertionTerm), staticAttention, resume,
             epochDone: c =>
             {
                 StoreClassifierCheckpoint(checkpoint, c);
@@ -149,7 +149,7 @@ public sealed partial class PlantTrainer
             }
 
             report.Phase(TrainingPhase.Classifier, resume?.Epoch ?? 0, epochs);
-            bool done = new ClassifierTrainer(plan.Classifier, options, device).Refit(model, data.Encode(data.Coded, options.NoteStartToken),
+            bool done = new ClassifierTrainer(plan.Classifier, options, device).Refit(model, data.Encode(data.Coded, options.NoteStartToken, options.AssertionTerm),
                 staticAttention, epochs, resume,
                 epochDone: c =>
                 {

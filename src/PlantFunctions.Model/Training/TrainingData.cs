@@ -43,8 +43,9 @@ internal sealed record TrainingData(
     /// <summary>The codes' ICD families and description tokens, what rare codes borrow from (<see cref="PriorComputation"/>).</summary>
     internal CodeFamilies Families() => CodeFamilies.Build(Labels, Vocabulary);
 
-    /// <summary>Notes as token and label ids.</summary>
-    internal List<EncodedNote> Encode(IEnumerable<ClinicalNote> notes, bool noteStart) => [.. notes.Select(n => EncodedNote.From(n, Vocabulary, Labels, noteStart))];
+    /// <summary>Notes as token and label ids (and their tokens' assertions, for the assertion term).</summary>
+    internal List<EncodedNote> Encode(IEnumerable<ClinicalNote> notes, bool noteStart, bool tagAssertions) =>
+        [.. notes.Select(n => EncodedNote.From(n, Vocabulary, Labels, noteStart, tagAssertions))];
 
     /// <summary>Training part, validation part, and all coded training notes (both parts when validation was split off).</summary>
     private static (IReadOnlyList<ClinicalNote> Train, IReadOnlyList<ClinicalNote> Validation, IReadOnlyList<ClinicalNote> Coded) Split(

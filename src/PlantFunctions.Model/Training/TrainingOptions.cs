@@ -133,6 +133,13 @@ public sealed record TrainingOptions
     /// </summary>
     public bool PaperInattention { get; init; }
 
+    /// <summary>
+    /// Our assertion term: per non-affirmed assertion category (negated, possible, historical, family; tagged by
+    /// <see cref="Assertions.AssertionTagger"/>) a learnt weight, starting at 0, times the share of each code's attention
+    /// A + S + P on positions of that category, added to the code's logit. Off by default (see docs/assertions.md).
+    /// </summary>
+    public bool AssertionTerm { get; init; }
+
     /// <summary>Carry the LSTM state across chunks (off = each chunk starts from zero state).</summary>
     public bool Stateful { get; init; } = true;
 

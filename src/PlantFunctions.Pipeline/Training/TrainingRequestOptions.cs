@@ -144,6 +144,7 @@ public static class TrainingRequestOptions
             BorrowForSeenCodes = ablations.BorrowForSeenCodes ?? defaults.BorrowForSeenCodes,
             PlantedQueries = ablations.PlantedQueries ?? defaults.PlantedQueries,
             PaperInattention = ablations.PaperInattention ?? defaults.PaperInattention,
+            AssertionTerm = ablations.AssertionTerm ?? defaults.AssertionTerm,
             Seed = request.Seed ?? defaults.Seed,
             Refit = request.Refit ?? defaults.Refit,
         };

@@ -1,3 +1,4 @@
+using PlantFunctions.Model.Assertions;
 using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.Networks;
 using PlantFunctions.Model.Priors;
@@ -171,6 +172,62 @@ public sealed class StreamingDecoderTests
                 Assert.True(tensor(evidence[row][code].Weights).allclose(weights, rtol: 1e-4, atol: 1e-6));
             }
         }
+    }
+
+    [Fact]
+    public void AssertionTerm_StreamedOverChunks_EqualsEachCategorysShareOfTheFullAttentionMaps_ValuesAndGradients()
+    {
+        manual_seed(17);
+        var notes = new[] { RandomNote(23, 1), RandomNote(17, 2), RandomNote(3, 3) };
+        var random = new Random(5);
+        var tags = notes.Select(n => n.Select(_ => (Assertion)random.Next(5)).ToArray()).ToArray();
+        tags[2] = [];                                                                           // a note without tags: all affirmed
+        var staticAttention = Static(notes);
+        using var decoder = NewDecoder(new DecoderSwitches(true, true, true, InattentionK: 4, AssertionTerm: true));
+        using var batch = new NoteBatch(notes, staticAttention, CPU, assertions: tags);
+        var h = randn(batch.Count, batch.Length, Features);
+
+        var streamed = Streamed(decoder, batch, h, chunk: 5);
+        var streamedGrads = Gradients(decoder, streamed);
+        // The reference: per category, the summed A + S + P weight of its positions over the summed weight of all positions.
+        var categories = NoteBatch.AssertionCategories;
+        var mask = zeros(batch.Count, batch.Length, categories.Count);
+        for (int b = 0; b < notes.Length; b++)
+        {
+            for (int t = 0; t < tags[b].Length; t++)
+            {
+                int k = Array.IndexOf([.. categories], tags[b][t]);
+                if (k >= 0)
+                {
+                    mask[b, t, k] = 1;
+                }
+            }
+        }
+
+        var maps = FullMaps(decoder, batch, h, staticAttention);                               // [B, T, L]
+        var share = maps.transpose(1, 2).bmm(mask) / maps.sum(1).unsqueeze(-1);                // [B, L, categories]
+        var full = Full(decoder, batch, h, staticAttention, true, true, true) + share.matmul(decoder.AssertionWeights!);
+        var fullGrads = Gradients(decoder, full);
+
+        Assert.True(decoder.AssertionWeights!.abs().sum().item<float>() > 0);
+        Assert.True(share[0].sum().item<float>() > 0 && share[2].abs().sum().item<float>() == 0);
+        Assert.True(streamed.allclose(full, rtol: 1e-4, atol: 1e-5), $"streamed {Show(streamed)} vs full {Show(full)}");
+        Assert.Equal(fullGrads.Count, streamedGrads.Count);
+        for (int i = 0; i < fullGrads.Count; i++)
+        {
+            Assert.True(streamedGrads[i].allclose(fullGrads[i], rtol: 1e-3, atol: 1e-5), $"gradient {i} differs");
+        }
+    }
+
+    [Fact]
+    public void AssertionTerm_WithoutTheBatchsTags_IsRefusedByName()
+    {
+        var notes = new[] { RandomNote(8, 1) };
+        using var decoder = NewDecoder(new DecoderSwitches(false, false, false, InattentionK: 4, AssertionTerm: true));
+        using var batch = new NoteBatch(notes, null, CPU);
+
+        var error = Assert.Throws<ArgumentException>(() => new DecoderPass(decoder, batch, Features));
+        Assert.Contains("assertion tags", error.Message);
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using PlantFunctions.Model.Artifacts;
+using PlantFunctions.Model.Coding;
 using PlantFunctions.Model.Labels;
+using PlantFunctions.Model.Notes;
 using PlantFunctions.Model.Training;
 using static TorchSharp.torch;
 
@@ -22,6 +24,52 @@ public sealed class PlantTrainerTests(TinyModelFixture trained) : IClassFixture<
         Assert.Equal([1L, decoder.LabelAttention.shape[1]], decoder.CategoryAttention!.shape);
         Assert.True(decoder.CategoryAttention.abs().sum().item<float>() > 0, "the category's attention row never moved from zero");
         Assert.True(decoder.CategoryBoost!.abs().sum().item<float>() > 0, "the category's output row never moved from zero");
+    }
+
+    [Fact]
+    public void Train_WithTheAssertionTerm_LearnsANegativeWeightWhereNegatedMentionsCarryNoCode_AndTheCoderUsesIt()
+    {
+        // Each symptom is coded when the note states it and not when the note negates it ("no fever"): the gradient on the
+        // negated weight is the negated share on notes without the code, so the weight must fall below zero.
+        var random = new Random(4);
+        string[] filler = ["patient", "seen", "clinic", "today", "reports", "stable", "mild", "pain", "during", "visit", "after", "walking"];
+        var symptoms = new[] { ("fever", "R50.9"), ("cough", "R05"), ("rash", "R21") };
+        var notes = new List<ClinicalNote>();
+        for (int i = 0; i < 150; i++)
+        {
+            var sentences = new List<string>();
+            var codes = new List<string>();
+            foreach (var (word, code) in symptoms)
+            {
+                double roll = random.NextDouble();
+                string words = string.Join(' ', Enumerable.Range(0, 6).Select(_ => filler[random.Next(filler.Length)]));
+                if (roll < 0.45)
+                {
+                    sentences.Add($"{words} with {word}.");
+                    codes.Add(code);
+                }
+                else if (roll < 0.8)
+                {
+                    sentences.Add($"{words}, no {word}.");
+                }
+            }
+
+            notes.Add(new ClinicalNote($"n{i:D3}", string.Join(' ', sentences), codes.Count > 0 ? codes : ["Z00.00"]));
+        }
+
+        var options = TinyTraining.Options with { AssertionTerm = true, ClassifierEpochs = 12, Refit = false };
+        var result = new PlantTrainer().Train(new TrainingRequest("negation", [.. notes.Take(120)], [.. notes.Skip(120)], null, null, options),
+            new TinyTraining.MemoryCheckpoints(), new TinyModelFixture.SyncProgress(_ => { }));
+
+        using var model = ModelArtifact.Read(new MemoryStream(result.ModelFile));
+        Assert.True(model.Manifest.Training.AssertionTerm);
+        float negated = model.Model.Decoder.AssertionWeights![0].item<float>();
+        Assert.True(negated < 0, $"the negated weight is {negated}");
+        using var coder = new PlantCoder(model, CPU);
+        var coded = coder.Code([new ClinicalNote("q1", "patient seen today, no fever."), new ClinicalNote("q2", "patient seen today with fever.")],
+            new CodingOptions { MinCodes = 5, MaxCodes = 5, EvidenceTokens = 0 });
+        float Fever(CodedNote note) => note.Codes.Single(c => c.Code == "R50.9").Probability;
+        Assert.True(Fever(coded[0]) < Fever(coded[1]), $"no fever {Fever(coded[0])}, fever {Fever(coded[1])}");
     }
 
     [Fact]

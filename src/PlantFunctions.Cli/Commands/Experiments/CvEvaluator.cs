@@ -59,7 +59,7 @@ internal sealed class CvEvaluator(IcdDescriptions table, string device)
                 ? new StaticAttention(grown?.Priors ?? artifact.Priors, artifact.Manifest.Network.StaticTopTokens, training.StaticPerNote) : null;
             var torchDevice = TorchDevices.Resolve(device, ConsoleNotices.Instance);
             model.to(torchDevice);
-            var encoded = heldOut.Select(n => EncodedNote.From(n, artifact.Vocabulary, labels, training.NoteStartToken)).ToList();
+            var encoded = heldOut.Select(n => EncodedNote.From(n, artifact.Vocabulary, labels, training.NoteStartToken, training.AssertionTerm)).ToList();
             var logits = Predictor.Predict(model, encoded, staticAttention, 8, 0, training.Stateful, torchDevice, attentionWindow: training.AttentionWindow)
                 .Select(p => p.Logits).ToArray();
             var thresholds = artifact.Manifest.LogitThresholds();
@@ -106,7 +106,7 @@ internal sealed class CvEvaluator(IcdDescriptions table, string device)
         var training = artifact.Manifest.Training;
         var torchDevice = TorchDevices.Resolve(device, ConsoleNotices.Instance);
         artifact.Model.to(torchDevice);
-        var encoded = heldOut.Select(n => EncodedNote.From(n, artifact.Vocabulary, artifact.Labels, training.NoteStartToken)).ToList();
+        var encoded = heldOut.Select(n => EncodedNote.From(n, artifact.Vocabulary, artifact.Labels, training.NoteStartToken, training.AssertionTerm)).ToList();
         var logits = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, 8, 0, training.Stateful, torchDevice, attentionWindow: training.AttentionWindow)
             .Select(p => p.Logits).ToArray();
         return new CvThresholds.FoldScores(seed, fold, [.. artifact.Labels.Codes], [.. heldOut.Select(n => n.Id)], logits, [.. heldOut.Select(n => (n.Codes ?? []).ToArray())]);

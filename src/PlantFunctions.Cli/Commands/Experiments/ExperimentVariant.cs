@@ -30,6 +30,7 @@ internal sealed record ExperimentVariant(string Name, string[] TrainFlags, bool 
         new("planted-queries", ["--planted-queries"]),
         new("borrow-planted", ["--borrow", "--planted-queries"]),
         new("paper-inattention", ["--inattention", "--paper-inattention"]),
+        new("assertion-term", ["--assertion-term"]),
         new("prior", [], Trained: false),
         new("prior-borrow", ["--borrow"], Trained: false),
     ];
