@@ -21,6 +21,13 @@ public sealed record CodingOptions
     /// <summary>Evidence tokens per returned code (top tokens by attention). Default 5, as in the paper's Table 9.</summary>
     public int EvidenceTokens { get; init; } = 5;
 
+    /// <summary>
+    /// Score every code cheaply and run the exact decoder (learned attention, output layer, evidence) only for this many
+    /// codes per note; <c>null</c> (default) or a number at least the model's codes: every code exactly. Codes off the
+    /// shortlist keep their cheap score, moved below every shortlisted code's logit.
+    /// </summary>
+    public int? Shortlist { get; init; }
+
     /// <summary>Defaults.</summary>
     public static CodingOptions Default { get; } = new();
 }

@@ -18,8 +18,6 @@ public sealed class PlantCoder : INoteCoder
 {
     private readonly ModelArtifact artifact;
     private readonly Device device;
-    private readonly int batchSize;
-    private readonly int encoderBatchSize;
 
     /// <summary>Wraps a loaded model file and moves the model to <paramref name="device"/>.</summary>
     public PlantCoder(ModelArtifact artifact, Device device)
@@ -28,14 +26,6 @@ public sealed class PlantCoder : INoteCoder
         this.device = device;
         artifact.Model.to(device);
         artifact.Model.eval();
-
-        // A decoder group's logits need about four codes x features maps per note (A's running sum, the S and P terms,
-        // their total): keep those near 256 MB. The encoder reads up to 32 notes together (its recurrent product is far
-        // faster over many rows) as long as every note's running sum of A (codes x features) stays within 512 MB.
-        // Token x code maps are bounded separately (DecoderPass.MapBudget).
-        long perNote = Math.Max(1L, artifact.Labels.Count * (long)artifact.Manifest.Network.EmbeddingSize * 4);
-        batchSize = (int)Math.Clamp((256L << 20) / (perNote * 4), 1, 16);
-        encoderBatchSize = (int)Math.Clamp((512L << 20) / perNote, batchSize, 32);
         Info = new CoderInfo(artifact.Manifest.Name, artifact.Manifest.Version, artifact.Labels.Count, "plant");
     }
 
@@ -70,8 +60,17 @@ public sealed class PlantCoder : INoteCoder
 
         // Evidence only for the codes a record returns; three candidates per evidence word, so repeated occurrences of one
         // word can give way to other words.
+        // A decoder group's logits need about four codes x features maps per note (A's running sum, the S and P terms,
+        // their total): keep those near 256 MB. The encoder reads up to 32 notes together (its recurrent product is far
+        // faster over many rows) as long as every note's running sum of A (codes x features) stays within 512 MB; with a
+        // shortlist the decoder holds the shortlisted codes' sums only. Token x code maps are bounded separately
+        // (DecoderPass.MapBudget).
+        long decoded = Math.Min(artifact.Labels.Count, options.Shortlist ?? int.MaxValue);
+        long perNote = Math.Max(1L, decoded * artifact.Manifest.Network.EmbeddingSize * 4);
+        int batchSize = (int)Math.Clamp((256L << 20) / (perNote * 4), 1, 16);
+        int encoderBatchSize = (int)Math.Clamp((512L << 20) / perNote, batchSize, 32);
         var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, batchSize, evidence * 3,
-            training.Stateful, device, cancellationToken, training.AttentionWindow, logits => Choose(logits), encoderBatchSize);
+            training.Stateful, device, cancellationToken, training.AttentionWindow, logits => Choose(logits), encoderBatchSize, options.Shortlist);
         var result = new CodedNote[notes.Count];
         for (int i = 0; i < notes.Count; i++)
         {

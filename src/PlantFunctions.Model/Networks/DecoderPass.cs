@@ -31,9 +31,13 @@ public sealed class DecoderPass : IDisposable
     private readonly long features;
     private readonly List<(Tensor H, int Start)> spans = [];
 
-    /// <summary>The decoder's attention queries for this pass, built once (with category sharing, a sum; else U itself).</summary>
+    /// <summary>The decoder's attention queries for this pass, built once (with category sharing, a sum; else U itself; a pass over some codes, their rows).</summary>
     private readonly Tensor queries;
     private readonly bool ownsQueries;
+
+    /// <summary>A pass over some of the decoder's codes: their ids [codes] (the pass's code j is the decoder's subset[j]), and each id's index here.</summary>
+    private readonly Tensor? subset;
+    private readonly Dictionary<int, int>? localOf;
     private Tensor aMax, aDen, aNum;
 
     /// <summary>With the assertion term: A's running (unnormalised) weight on each non-affirmed category [batch, codes, categories].</summary>
@@ -41,17 +45,32 @@ public sealed class DecoderPass : IDisposable
     private Tensor? slotSums;
     private Tensor? pThreshold, pShift, pTotal;
 
-    /// <summary>Starts a pass over <paramref name="batch"/> with <paramref name="features"/>-wide encoder outputs.</summary>
-    public DecoderPass(PlantDecoder decoder, NoteBatch batch, long features)
+    /// <summary>
+    /// Starts a pass over <paramref name="batch"/> with <paramref name="features"/>-wide encoder outputs, over every code of
+    /// the decoder or, with <paramref name="codeSubset"/> (distinct code ids), over those alone: the logits' column j is
+    /// code codeSubset[j], each exactly as in a pass over every code.
+    /// </summary>
+    public DecoderPass(PlantDecoder decoder, NoteBatch batch, long features, IReadOnlyList<int>? codeSubset = null)
     {
         this.decoder = decoder;
         this.batch = batch;
         this.features = features;
         rows = batch.Count;
-        codes = decoder.Codes;
-        ownsQueries = decoder.CategoryAttention is not null;
-        queries = ownsQueries ? Keep(decoder.AttentionQueries()) : decoder.LabelAttention;
         var device = batch.Device;
+        if (codeSubset is not null)
+        {
+            localOf = codeSubset.Select((c, j) => (c, j)).ToDictionary(x => x.c, x => x.j);
+            if (localOf.Count != codeSubset.Count || codeSubset.Any(c => c < 0 || c >= decoder.Codes))
+            {
+                throw new ArgumentException($"a code subset needs distinct codes in [0, {decoder.Codes})", nameof(codeSubset));
+            }
+
+            subset = Keep(tensor(codeSubset.Select(c => (long)c).ToArray(), device: device));
+        }
+
+        codes = codeSubset?.Count ?? decoder.Codes;
+        ownsQueries = decoder.CategoryAttention is not null || subset is not null;
+        queries = !ownsQueries ? decoder.LabelAttention : Keep(Of(decoder.AttentionQueries()));
         aMax = Keep(full([rows, codes], HeldScalars.VeryNegative, device: device));
         aDen = Keep(zeros([rows, codes], device: device));
         aNum = Keep(zeros([rows, codes, features], device: device));
@@ -152,7 +171,7 @@ public sealed class DecoderPass : IDisposable
         int categories = NoteBatch.AssertionCategories.Count;
         Tensor? staticMass = null;
         var asserted = aAsserted is null ? null : aAsserted / aTotal;                          // [B, L, categories]
-        if (decoder.Switches.Static && batch.StaticSlots((int)codes) is var (slotIndex, codeIndex, weight))
+        if (decoder.Switches.Static && batch.StaticSlots((int)codes, localOf is null ? null : c => localOf.GetValueOrDefault(c, -1)) is var (slotIndex, codeIndex, weight))
         {
             var source = slotSums!.index_select(0, slotIndex) * weight.unsqueeze(1);
             total = total + zeros([rows * codes, features], device: batch.Device).index_add(0, codeIndex, source, HeldScalars.One).reshape(rows, codes, features);
@@ -172,10 +191,10 @@ public sealed class DecoderPass : IDisposable
             asserted = plantedAsserted is null ? asserted : asserted!.Plus(plantedAsserted);
         }
 
-        var logits = (total * decoder.OutputWeights()).sum(-1).Plus(decoder.Bias);
+        var logits = (total * Of(decoder.OutputWeights())).sum(-1).Plus(Of(decoder.Bias));
         if (staticMass is not null && decoder.Switches.StaticMassTerm)
         {
-            logits = logits + (decoder.StaticScale * staticMass);
+            logits = logits + (Of(decoder.StaticScale) * staticMass);
         }
 
         if (asserted is not null)
@@ -213,7 +232,8 @@ public sealed class DecoderPass : IDisposable
         for (int row = 0; row < rows; row++)
         {
             using var rowScope = NewDisposeScope();
-            var wanted = codesPerRow[row].Distinct().ToArray();
+            // Codes outside a subset pass have no attention here and get no evidence.
+            var wanted = codesPerRow[row].Distinct().Where(c => localOf is null || localOf.ContainsKey(c)).ToArray();
             var evidence = new Dictionary<int, CodeEvidence>();
             result[row] = evidence;
             if (wanted.Length == 0)
@@ -222,10 +242,11 @@ public sealed class DecoderPass : IDisposable
             }
 
             var codeIds = tensor(wanted.Select(c => (long)c).ToArray(), device: batch.Device);
-            var perSlot = SlotWeights(row, wanted, codeIds);                                   // [Slots + 1, n] or null
-            var u = queries.index_select(0, codeIds);
-            var max = aMax[row].index_select(0, codeIds);
-            var den = aDen[row].index_select(0, codeIds).clamp_min(HeldScalars.Tiny);
+            var local = localOf is null ? codeIds : tensor(wanted.Select(c => (long)localOf[c]).ToArray(), device: batch.Device);
+            var perSlot = SlotWeights(row, wanted, codeIds, local);                            // [Slots + 1, n] or null
+            var u = queries.index_select(0, local);
+            var max = aMax[row].index_select(0, local);
+            var den = aDen[row].index_select(0, local).clamp_min(HeldScalars.Tiny);
             var pieces = new List<Tensor>();
             foreach (var (h, start) in spans)
             {
@@ -261,7 +282,7 @@ public sealed class DecoderPass : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var t in new[] { aMax, aDen, aNum, aAsserted, slotSums, pThreshold, pShift, pTotal })
+        foreach (var t in new[] { aMax, aDen, aNum, aAsserted, slotSums, pThreshold, pShift, pTotal, subset })
         {
             t?.Dispose();
         }
@@ -301,7 +322,7 @@ public sealed class DecoderPass : IDisposable
         for (long first = 0; first < codes; first += block)
         {
             long width = Math.Min(block, codes - first);
-            var codeIds = arange(first, first + width, dtype: ScalarType.Int64, device: batch.Device);
+            var codeIds = subset?.narrow(0, first, width) ?? arange(first, first + width, dtype: ScalarType.Int64, device: batch.Device);
             bool inPlace = !is_grad_enabled();
             Tensor scores, fixedScores, threshold, shift;
             using (StageTimes.Time("S + P: of which P scores"))
@@ -376,8 +397,11 @@ public sealed class DecoderPass : IDisposable
     /// <summary>Whether P's inattention takes the paper's form (<see cref="DecoderSwitches.PaperInattention"/>).</summary>
     private bool PaperForm => decoder.Switches.Inattention && decoder.Switches.PaperInattention;
 
-    /// <summary>Row <paramref name="row"/>'s S + P weight of one occurrence of each slot's token for the given codes [Slots + 1, n]; null without S and P.</summary>
-    private Tensor? SlotWeights(int row, int[] wanted, Tensor codeIds)
+    /// <summary>
+    /// Row <paramref name="row"/>'s S + P weight of one occurrence of each slot's token for the given codes [Slots + 1, n]
+    /// (the decoder's ids <paramref name="codeIds"/>, this pass's <paramref name="local"/>); null without S and P.
+    /// </summary>
+    private Tensor? SlotWeights(int row, int[] wanted, Tensor codeIds, Tensor local)
     {
         Tensor? perSlot = null;
         long slots = batch.Slots;
@@ -400,8 +424,8 @@ public sealed class DecoderPass : IDisposable
         {
             var scores = decoder.Ranker.forward(batch.DistinctTokens[row], codeIds);           // [V, n]
             var present = (batch.DistinctCounts[row] > HeldScalars.Of(0)).unsqueeze(-1);
-            var threshold = pThreshold![row].index_select(0, codeIds);
-            var shift = pShift![row].index_select(0, codeIds);
+            var threshold = pThreshold![row].index_select(0, local);
+            var shift = pShift![row].index_select(0, local);
             Tensor weights;
             if (PaperForm)
             {
@@ -414,13 +438,16 @@ public sealed class DecoderPass : IDisposable
                 weights = exp(scores.Minus(shift)).masked_fill(kept.logical_not(), HeldScalars.Zero);
             }
 
-            weights = weights / pTotal![row].index_select(0, codeIds).clamp_min(HeldScalars.Tiny);
+            weights = weights / pTotal![row].index_select(0, local).clamp_min(HeldScalars.Tiny);
             weights = cat([weights, zeros([1, wanted.Length], device: batch.Device)], 0);     // the spare slot
             perSlot = perSlot is null ? weights : perSlot.Plus(weights);
         }
 
         return perSlot;
     }
+
+    /// <summary>A per-code tensor's rows [codes, ...] for this pass: all of them, or the subset's.</summary>
+    private Tensor Of(Tensor perCode) => subset is null ? perCode : perCode.index_select(0, subset);
 
     private static void Set(ref Tensor field, Tensor value)
     {

@@ -156,17 +156,25 @@ public sealed class NoteBatch : IDisposable
 
     /// <summary>
     /// The static entries as flat indices into slot sums [batch x (Slots + 1)] and into [batch x codes] accumulators,
-    /// with the weight of one occurrence of the slot's token; <c>null</c> when there are none.
+    /// with the weight of one occurrence of the slot's token; <c>null</c> when there are none. With
+    /// <paramref name="local"/> (a decoder pass over some of the codes), each code is its index there, and entries of codes
+    /// it maps below 0 are left out.
     /// </summary>
-    public (Tensor SlotIndex, Tensor CodeIndex, Tensor Weight)? StaticSlots(int codes)
+    public (Tensor SlotIndex, Tensor CodeIndex, Tensor Weight)? StaticSlots(int codes, Func<int, int>? local = null)
     {
         var slot = new List<long>();
         var code = new List<long>();
         var weight = new List<float>();
         for (int b = 0; b < Count; b++)
         {
-            foreach (var (s, c, w) in staticEntries[b])
+            foreach (var (s, global, w) in staticEntries[b])
             {
+                int c = local is null ? global : local(global);
+                if (c < 0)
+                {
+                    continue;
+                }
+
                 slot.Add(((long)b * (Slots + 1)) + s);
                 code.Add(((long)b * codes) + c);
                 weight.Add(w);

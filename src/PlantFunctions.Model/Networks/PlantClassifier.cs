@@ -69,12 +69,19 @@ public sealed class PlantClassifier : nn.Module
     /// Inference over several decoder groups read by one encoder batch: the LSTM steps all their notes together (its
     /// recurrent matrix product is far faster over many rows), each group's decoder keeps its own, memory-bounded maps.
     /// Per group its logits and evidence, as <see cref="Infer(NoteBatch, int, Func{int, float[], IReadOnlyList{int}}?, bool)"/>;
-    /// <paramref name="explain"/> gets the group, the row in it and the row's logits.
+    /// <paramref name="explain"/> gets the group, the row in it and the row's logits. With <paramref name="shortlist"/>
+    /// below the number of codes (each group then one note), only that many codes per note, picked by cheap scores, get
+    /// exact logits and evidence (see <see cref="InferShortlisted"/>).
     /// </summary>
     public IReadOnlyList<(Tensor Logits, IReadOnlyDictionary<int, CodeEvidence>[]? Evidence)> Infer(IReadOnlyList<NoteBatch> groups, int evidencePerCode,
-        Func<int, int, float[], IReadOnlyList<int>>? explain = null, bool stateful = true)
+        Func<int, int, float[], IReadOnlyList<int>>? explain = null, bool stateful = true, int? shortlist = null)
     {
         using var noGrad = no_grad();
+        if (shortlist is { } n && n < decoder.Codes)
+        {
+            return InferShortlisted(groups, evidencePerCode, explain, stateful, Math.Max(1, n));
+        }
+
         var passes = RunGroups(groups, stateful, keepChunks: evidencePerCode > 0);
         try
         {
@@ -178,16 +185,105 @@ public sealed class PlantClassifier : nn.Module
     /// </summary>
     private List<DecoderPass> RunGroups(IReadOnlyList<NoteBatch> groups, bool stateful, bool keepChunks)
     {
+        var passes = groups.Select(g => new DecoderPass(decoder, g, encoder.EmbeddingSize) { KeepsSpansForEvidence = keepChunks }).ToList();
+        try
+        {
+            EncodeGroups(groups, stateful, decoder.Codes, (g, h, start) => passes[g].Add(h, start, differentiable: false));
+            return passes;
+        }
+        catch
+        {
+            passes.ForEach(p => p.Dispose());
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Inference with a shortlist (<see cref="Infer(IReadOnlyList{NoteBatch}, int, Func{int, int, float[], IReadOnlyList{int}}?, bool, int?)"/>),
+    /// each group one note: the encoder reads every note once and keeps its features; per note the cheap scores of
+    /// <see cref="ShortlistScores"/> pick <paramref name="shortlist"/> codes, and a decoder pass over those codes alone
+    /// (<see cref="DecoderPass"/> with a code subset) gives their exact logits. Every other code's logit is its cheap score
+    /// shifted to lie at least 1 below the lowest exact one, so rankings stay total.
+    /// </summary>
+    private List<(Tensor Logits, IReadOnlyDictionary<int, CodeEvidence>[]? Evidence)> InferShortlisted(IReadOnlyList<NoteBatch> groups, int evidencePerCode,
+        Func<int, int, float[], IReadOnlyList<int>>? explain, bool stateful, int shortlist)
+    {
+        if (groups.Any(g => g.Count != 1))
+        {
+            throw new ArgumentException("shortlisted inference takes one note per decoder group", nameof(groups));
+        }
+
+        var kept = groups.Select(_ => new List<(Tensor H, int Start)>()).ToList();
+        var cheap = groups.Select(g => new ShortlistScores(decoder, g, encoder.EmbeddingSize)).ToList();
+        var results = new List<(Tensor, IReadOnlyDictionary<int, CodeEvidence>[]?)>();
+        try
+        {
+            EncodeGroups(groups, stateful, shortlist, (g, h, start) =>
+            {
+                cheap[g].Add(h, start);
+                kept[g].Add((h.detach().DetachFromDisposeScope(), start));
+            });
+            for (int g = 0; g < groups.Count; g++)
+            {
+                using var scope = NewDisposeScope();
+                Tensor scores;
+                int[] codes;
+                using (StageTimes.Time("shortlist"))
+                {
+                    scores = cheap[g].Scores()[0];                                                 // [codes]
+                    codes = [.. scores.topk(shortlist).indexes.data<long>().Select(c => (int)c).Order()];
+                }
+
+                using var pass = new DecoderPass(decoder, groups[g], encoder.EmbeddingSize, codes) { KeepsSpansForEvidence = evidencePerCode > 0 };
+                foreach (var (h, start) in kept[g])
+                {
+                    pass.Add(h, start, differentiable: false);
+                }
+
+                var exact = pass.Logits()[0];                                                        // [shortlist]
+                var index = tensor(codes.Select(c => (long)c).ToArray(), device: scores.device);
+                var outside = scores.index_fill(0, index, HeldScalars.NegativeInfinity).max();
+                var logits = scores.Plus(exact.min().Minus(outside).Minus(HeldScalars.One)).index_copy(0, index, exact).unsqueeze(0);
+                IReadOnlyDictionary<int, CodeEvidence>[]? evidence = null;
+                if (evidencePerCode > 0)
+                {
+                    float[] row = logits[0].cpu().data<float>().ToArray();
+                    evidence = pass.Evidence(evidencePerCode, [explain?.Invoke(g, 0, row) ?? codes]);
+                }
+
+                results.Add((logits.MoveToOuterDisposeScope(), evidence));
+            }
+
+            return results;
+        }
+        catch
+        {
+            results.ForEach(r => r.Item1.Dispose());
+            throw;
+        }
+        finally
+        {
+            cheap.ForEach(c => c.Dispose());
+            kept.SelectMany(k => k).ToList().ForEach(k => k.H.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// Reads the groups' notes with one encoder, span by span, and hands each group's rows of every span to
+    /// <paramref name="add"/> (group, features [rows, span, features], start). Spans are sized so that a decoder map over
+    /// <paramref name="decoderCodes"/> codes stays within <see cref="DecoderPass.MapBudget"/>.
+    /// </summary>
+    private void EncodeGroups(IReadOnlyList<NoteBatch> groups, bool stateful, long decoderCodes, Action<int, Tensor, int> add)
+    {
         int rows = groups.Sum(g => g.Count), length = groups.Max(g => g.Length), bptt = Config.Bptt;
         var tokens = groups.Count == 1 ? groups[0].Tokens
             : cat([.. groups.Select(g => g.Length == length ? g.Tokens : nn.functional.pad(g.Tokens, [0, length - g.Length], value: Text.Vocabulary.PadId))], 0);
         // The decoder's spans are sized by its groups' maps; the encoder reads each span in pieces that keep its gates
         // ([rows, piece, 4 x hidden]) within the same budget.
-        int span = Math.Min(MaxSpanTokens ?? int.MaxValue, groups.Min(g => DecoderPass.SpanTokens(g.Count, decoder.Codes, bptt)));
+        int span = Math.Min(MaxSpanTokens ?? int.MaxValue, groups.Min(g => DecoderPass.SpanTokens(g.Count, decoderCodes, bptt)));
         span = Math.Max(bptt, span / bptt * bptt);
         int piece = Math.Min(span, EncoderSpanTokens(rows));
         encoder.Reset(rows, DropoutSet.None);
-        var passes = groups.Select(g => new DecoderPass(decoder, g, encoder.EmbeddingSize) { KeepsSpansForEvidence = keepChunks }).ToList();
         var run = new ClassifierRun(stateful, EncoderFrozen: true, int.MaxValue);
         try
         {
@@ -212,7 +308,7 @@ public sealed class PlantClassifier : nn.Module
                 {
                     if (start < groups[g].Length)
                     {
-                        passes[g].Add(h.narrow(0, row, groups[g].Count).narrow(1, 0, Math.Min(end, groups[g].Length) - start), start, differentiable: false);
+                        add(g, h.narrow(0, row, groups[g].Count).narrow(1, 0, Math.Min(end, groups[g].Length) - start), start);
                     }
                 }
 
@@ -223,18 +319,14 @@ public sealed class PlantClassifier : nn.Module
                 }
             }
 
+        }
+        finally
+        {
             encoder.ClearState();
             if (!ReferenceEquals(tokens, groups[0].Tokens))
             {
                 tokens.Dispose();
             }
-
-            return passes;
-        }
-        catch
-        {
-            passes.ForEach(p => p.Dispose());
-            throw;
         }
     }
 

@@ -19,11 +19,13 @@ public static class Predictor
     /// Logits and probabilities [notes][codes] and, when <paramref name="evidencePerCode"/> &gt; 0, evidence for the codes
     /// <paramref name="explain"/> picks from a note's logits (every code when it is null). Notes in length order are read
     /// <paramref name="encoderBatchSize"/> at a time by the encoder (default and at least <paramref name="batchSize"/>),
-    /// in decoder groups of at most <paramref name="batchSize"/>.
+    /// in decoder groups of at most <paramref name="batchSize"/>. With <paramref name="shortlist"/> below the number of
+    /// codes, each note's decoder runs over that many codes picked by cheap scores (one note per decoder group; see
+    /// <see cref="PlantClassifier.Infer(IReadOnlyList{NoteBatch}, int, Func{int, int, float[], IReadOnlyList{int}}?, bool, int?)"/>).
     /// </summary>
     public static Prediction[] Predict(PlantClassifier model, IReadOnlyList<EncodedNote> notes, StaticAttention? staticAttention,
         int batchSize, int evidencePerCode, bool stateful, Device device, CancellationToken cancellationToken = default, int? attentionWindow = null,
-        Func<float[], IReadOnlyList<int>>? explain = null, int? encoderBatchSize = null)
+        Func<float[], IReadOnlyList<int>>? explain = null, int? encoderBatchSize = null, int? shortlist = null)
     {
         model.eval();
         var results = new Prediction[notes.Count];
@@ -34,7 +36,8 @@ public static class Predictor
             cancellationToken.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             var members = order.AsSpan(start, Math.Min(encoderBatch, order.Length - start)).ToArray();
-            int groupSize = Even(members.Length, batchSize);
+            bool shortlisted = shortlist is { } n && n < model.Decoder.Codes;
+            int groupSize = shortlisted ? 1 : Even(members.Length, batchSize);
             var groups = members.Chunk(groupSize).ToList();
             var batchTime = StageTimes.Time("batching");
             var batches = groups.Select(g => new NoteBatch([.. g.Select(i => notes[i].Tokens)], staticAttention, device, attentionWindow,
@@ -42,7 +45,7 @@ public static class Predictor
             batchTime.Dispose();
             try
             {
-                var outputs = model.Infer(batches, evidencePerCode, explain is null ? null : (_, _, row) => explain(row), stateful);
+                var outputs = model.Infer(batches, evidencePerCode, explain is null ? null : (_, _, row) => explain(row), stateful, shortlist);
                 using var outputTime = StageTimes.Time("output");
                 for (int g = 0; g < groups.Count; g++)
                 {

@@ -219,6 +219,116 @@ public sealed class StreamingDecoderTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CodeSubset_GivesEachOfItsCodesTheLogitAndEvidenceOfThePassOverEveryCode(bool paperInattention)
+    {
+        manual_seed(23);
+        var notes = new[] { RandomNote(29, 4), RandomNote(12, 5) };
+        var random = new Random(8);
+        var tags = notes.Select(n => n.Select(_ => (Assertion)random.Next(5)).ToArray()).ToArray();
+        using var decoder = NewDecoder(new DecoderSwitches(true, true, true, InattentionK: 4, PaperInattention: paperInattention, AssertionTerm: true));
+        using var batch = new NoteBatch(notes, Static(notes), CPU, assertions: tags);
+        var h = randn(batch.Count, batch.Length, Features);
+        int[] subset = [4, 1, 5];
+        using var noGrad = no_grad();
+        using var all = new DecoderPass(decoder, batch, Features) { KeepsSpansForEvidence = true };
+        using var some = new DecoderPass(decoder, batch, Features, subset) { KeepsSpansForEvidence = true };
+        for (int start = 0; start < batch.Length; start += 5)
+        {
+            all.Add(h.narrow(1, start, Math.Min(5, batch.Length - start)), start);
+            some.Add(h.narrow(1, start, Math.Min(5, batch.Length - start)), start);
+        }
+
+        var expected = all.Logits().index_select(1, tensor(subset.Select(c => (long)c).ToArray()));
+        var actual = some.Logits();
+        var asked = new IReadOnlyList<int>[] { [1, 4], [5, 0] };
+        var expectedEvidence = all.Evidence(3, asked);
+        var actualEvidence = some.Evidence(3, asked);
+
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6), $"subset {Show(actual)} vs all {Show(expected)}");
+        Assert.Equal([1, 4], actualEvidence[0].Keys.Order());
+        Assert.Equal([5], actualEvidence[1].Keys);                                            // code 0 is not in the subset
+        foreach (var (row, code) in new[] { (0, 1), (0, 4), (1, 5) })
+        {
+            Assert.Equal(expectedEvidence[row][code].Positions, actualEvidence[row][code].Positions);
+            Assert.True(tensor(actualEvidence[row][code].Weights).allclose(tensor(expectedEvidence[row][code].Weights), rtol: 1e-5, atol: 1e-6));
+        }
+    }
+
+    [Fact]
+    public void ShortlistScores_AreTheLogitsOfTheDecoderWithUniformLearnedAttention()
+    {
+        manual_seed(29);
+        var notes = new[] { RandomNote(23, 1), RandomNote(9, 2) };
+        var staticAttention = Static(notes);
+        using var decoder = NewDecoder(new DecoderSwitches(true, true, false, InattentionK: 4));
+        using var batch = new NoteBatch(notes, staticAttention, CPU);
+        var h = randn(batch.Count, batch.Length, Features);
+        using var noGrad = no_grad();
+        using var cheap = new ShortlistScores(decoder, batch, Features);
+        for (int start = 0; start < batch.Length; start += 5)
+        {
+            cheap.Add(h.narrow(1, start, Math.Min(5, batch.Length - start)), start);
+        }
+
+        // Uniform attention over each note's tokens for A and for P, S as it is, by brute force over positions.
+        var valid = batch.Valid.unsqueeze(-1).to(ScalarType.Float32);
+        var mean = (h * valid).sum(1) / valid.sum(1);
+        var s = zeros(batch.Count, batch.Length, Codes);
+        for (int b = 0; b < batch.Count; b++)
+        {
+            foreach (var (position, code, weight) in staticAttention.Entries(notes[b]))
+            {
+                s[b, position, code] += weight;
+            }
+        }
+
+        var total = (2 * mean).unsqueeze(1) + s.transpose(1, 2).bmm(h);
+        var expected = (total * decoder.Boost).sum(-1) + decoder.Bias + (decoder.StaticScale * s.sum(1));
+
+        Assert.True(cheap.Scores().allclose(expected, rtol: 1e-4, atol: 1e-5), $"cheap {Show(cheap.Scores())} vs brute force {Show(expected)}");
+    }
+
+    [Fact]
+    public void Classifier_WithAShortlist_GivesTheShortlistedCodesTheirExactLogitsAndEvidence_AndTheRestLower()
+    {
+        manual_seed(31);
+        var notes = new[] { RandomNote(40, 6), RandomNote(14, 7), RandomNote(27, 8) };
+        var staticAttention = Static(notes);
+        var config = NetworkConfig.Tiny with { EmbeddingSize = Features, HiddenSize = 8, Layers = 2, Bptt = 6 };
+        using var decoder = NewDecoder(new DecoderSwitches(true, true, true, 4));
+        using var encoder = new AwdLstm(Vocab, Features, 8, 2);
+        using var model = new PlantClassifier(encoder, decoder, config) { MaxSpanTokens = 12 };
+        model.eval();
+        var groups = notes.Select(n => new NoteBatch([n], staticAttention, CPU)).ToList();
+        const int Shortlist = 4;
+
+        var exact = model.Infer(groups, 3, stateful: true);
+        var shortlisted = model.Infer(groups, 3, stateful: true, shortlist: Shortlist);
+
+        for (int g = 0; g < groups.Count; g++)
+        {
+            var full = exact[g].Logits[0].data<float>().ToArray();
+            var cut = shortlisted[g].Logits[0].data<float>().ToArray();
+            var kept = Enumerable.Range(0, Codes).Where(c => Math.Abs(full[c] - cut[c]) <= 1e-4 * Math.Max(1, Math.Abs(full[c]))).ToList();
+            Assert.True(kept.Count >= Shortlist, $"note {g}: only {kept.Count} codes have their exact logit");
+            var evidence = shortlisted[g].Evidence![0];
+            Assert.Equal(Shortlist, evidence.Count);                                           // every shortlisted code, no other
+            Assert.All(evidence.Keys, c => Assert.Contains(c, kept));
+            foreach (int code in evidence.Keys)
+            {
+                Assert.Equal(exact[g].Evidence![0][code].Positions, evidence[code].Positions);
+            }
+
+            float lowestKept = evidence.Keys.Min(c => cut[c]);
+            Assert.All(Enumerable.Range(0, Codes).Except(evidence.Keys), c => Assert.True(cut[c] < lowestKept, $"code {c} off the shortlist ranks above a shortlisted one"));
+        }
+
+        groups.ForEach(b => b.Dispose());
+    }
+
     [Fact]
     public void AssertionTerm_WithoutTheBatchsTags_IsRefusedByName()
     {
