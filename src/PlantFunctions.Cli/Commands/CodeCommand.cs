@@ -28,13 +28,22 @@ internal static class CodeCommand
         var perCode = new Option<bool>("--per-code-thresholds") { Description = "Use the model's per-code thresholds tuned on validation (codes without validation positives use the global one)" };
         var minCodes = new Option<int>("--min-codes") { Description = "Always return at least this many codes", DefaultValueFactory = _ => 0 };
         var evidence = new Option<int>("--evidence") { Description = "Evidence words per code", DefaultValueFactory = _ => 5 };
+        var shortlist = new Option<int?>("--shortlist") { Description = "Run the exact decoder only for this many codes per note, picked by cheap scores (for large label spaces; default: every code)" };
         var command = new Command("code", "Code notes with a model file: codes, probabilities and evidence words as JSON Lines")
         {
-            model, input, output, device, threshold, perCode, minCodes, evidence,
+            model, input, output, device, threshold, perCode, minCodes, evidence, shortlist,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(shortlist) is < 1 and var bad)
+            {
+                result.AddError($"--shortlist takes a code count of at least 1; got {bad}");
+            }
+        });
         command.SetAction((parse, cancellationToken) =>
         {
-            var options = new CodingOptions { Threshold = parse.GetValue(threshold), PerCodeThresholds = parse.GetValue(perCode), MinCodes = parse.GetValue(minCodes), EvidenceTokens = parse.GetValue(evidence) };
+            var options = new CodingOptions { Threshold = parse.GetValue(threshold), PerCodeThresholds = parse.GetValue(perCode), MinCodes = parse.GetValue(minCodes), EvidenceTokens = parse.GetValue(evidence),
+                Shortlist = parse.GetValue(shortlist) };
             return Task.FromResult(Run(parse.GetValue(model)!, parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(device), options, cancellationToken));
         });
         return command;

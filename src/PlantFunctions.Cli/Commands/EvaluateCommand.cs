@@ -24,10 +24,25 @@ internal static class EvaluateCommand
     [
         "MAP", "P@5", "P@8", "P@15", "R@8", "R@15", "MAP(Edin)", "P@5(Edin)", "P@8(Edin)", "P@15(Edin)", "microAUC", "macroAUC", "microF1", "macroF1", "microF1@best",
         "macroF1[unseen]", "macroF1[1-5]", "macroF1[6-50]", "macroF1[>50]", "microF1(per-code thr)", "macroF1(per-code thr)", "threshold",
-        "R@15(unseen)", "unseenGold", "outsideTable@15", "labelSpaceCodes",
+        "R@15(unseen)", "unseenGold", "outsideTable@15", "labelSpaceCodes", "shortlist", "exactTop15Kept",
     ];
 
     private static readonly IReadOnlyList<FrequencyBucket> Buckets = [new("unseen", 0, 0), .. FrequencyBucket.Default];
+
+    /// <summary>The share of each note's top <paramref name="k"/> codes by <paramref name="exact"/> logits that are also in its top k by <paramref name="shortlisted"/> ones, over all notes.</summary>
+    internal static double TopKept(float[][] exact, float[][] shortlisted, int k)
+    {
+        static HashSet<int> Top(float[] logits, int k) => [.. Enumerable.Range(0, logits.Length).OrderByDescending(c => logits[c]).ThenBy(c => c).Take(k)];
+        int kept = 0, total = 0;
+        for (int i = 0; i < exact.Length; i++)
+        {
+            var top = Top(exact[i], k);
+            kept += top.Intersect(Top(shortlisted[i], k)).Count();
+            total += top.Count;
+        }
+
+        return total == 0 ? 1 : kept / (double)total;
+    }
 
     internal static Command Create()
     {
@@ -48,10 +63,22 @@ internal static class EvaluateCommand
         };
         var average = new Option<bool>("--average") { Description = "Also evaluate the average of the models' logits (per code over the models that hold it), e.g. the models of cross-validation's folds, at the mean of their thresholds" };
         var codeRows = new Option<int>("--codes") { Description = "Also list this many of the evaluated notes' most frequent gold codes with their descriptions and each model's F1", DefaultValueFactory = _ => 10 };
+        var shortlists = new Option<int[]>("--shortlist")
+        {
+            Description = "Also evaluate each model with a shortlist of this many codes per note in front of the exact decoder (several: one row each), with the share of the exact top 15 codes it keeps",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("evaluate", "Evaluate models and the prior-only baseline on coded notes (MAP, P@k, R@k, AUC, F1, frequency buckets)")
         {
-            models, baseline, baselineTrain, codiesp, split, trainSplit, labels, notes, json, device, validCodes, codeRows, average,
+            models, baseline, baselineTrain, codiesp, split, trainSplit, labels, notes, json, device, validCodes, codeRows, average, shortlists,
         };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(shortlists) ?? []).Where(n => n < 1).ToArray() is { Length: > 0 } bad)
+            {
+                result.AddError($"--shortlist takes code counts of at least 1; got {bad[0]}");
+            }
+        });
         var mimic = MimicArguments.AddTo(command);
         command.SetAction(parse =>
         {
@@ -100,6 +127,16 @@ internal static class EvaluateCommand
                     var perCode = Evaluate(logits, gold, artifact.Labels, artifact.Manifest.LogitThresholds(perCode: true), artifact.Manifest.LabelFrequencies);
                     results[^1].Metrics["microF1(per-code thr)"] = perCode["microF1"];
                     results[^1].Metrics["macroF1(per-code thr)"] = perCode["macroF1"];
+                }
+
+                foreach (int shortlist in parse.GetValue(shortlists) ?? [])
+                {
+                    var cut = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, 8, 0, training.Stateful, torchDevice!,
+                        attentionWindow: training.AttentionWindow, shortlist: shortlist).Select(p => p.Logits).ToArray();
+                    results.Add(($"{name} shortlist {shortlist}", Evaluate(cut, gold, artifact.Labels, artifact.Manifest.LogitThresholds(), artifact.Manifest.LabelFrequencies)));
+                    results[^1].Metrics["labelSpaceCodes"] = artifact.Labels.Count;
+                    results[^1].Metrics["shortlist"] = Math.Min(shortlist, artifact.Labels.Count);
+                    results[^1].Metrics["exactTop15Kept"] = TopKept(logits, cut, 15);
                 }
             }
 

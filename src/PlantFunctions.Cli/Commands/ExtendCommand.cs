@@ -21,7 +21,7 @@ internal static class ExtendCommand
         var codiesp = new Option<string?>("--codiesp") { Description = "CodiEsp root whose 'train' split the model was trained on (default: the bundled sample)" };
         var labels = new Option<CodiEspLabels>("--labels") { Description = "CodiEsp label set", DefaultValueFactory = _ => CodiEspLabels.Diagnoses };
         var notes = new Option<string?>("--notes") { Description = "The coded notes the model was trained on, instead of CodiEsp" };
-        var space = new Option<string>("--label-space") { Description = "categories, categories-no-7th or a file of codes", Required = true };
+        var space = new Option<string>("--label-space") { Description = "categories, categories-no-7th, billable (every leaf code of the descriptions table: with the bundled one, the whole ICD-10-CM) or a file of codes", Required = true };
         var descriptions = new Option<string[]>("--descriptions") { Description = "ICD description tables (default: the bundled ICD-10-CM ones)", AllowMultipleArgumentsPerToken = true };
         var offset = new Option<double?>("--unseen-offset") { Description = $"Bias of an added code relative to the trained codes seen least often (default: the model's, else {TrainingOptions.DefaultUnseenCodeOffset.ToString(CultureInfo.InvariantCulture)})" };
         var output = new Option<string>("--out") { Description = "Model file to write", Required = true };

@@ -15,7 +15,7 @@ namespace PlantFunctions.Contracts.Training;
 /// <param name="Layers">LSTM layers.</param>
 /// <param name="StaticTermInit">Initial static-mass weight in logits at the mean MI mass (default 8).</param>
 /// <param name="StaticTermRateFactor">The static-mass term's learning rate relative to the decoder's (default 10).</param>
-/// <param name="LabelSpace">Codes the model ranks: "train", "categories" or "categories-no-7th" (these two need the request's labelSet, a descriptions table).</param>
+/// <param name="LabelSpace">Codes the model ranks: "train", "categories", "categories-no-7th" or "billable" (these three need the request's labelSet, a descriptions table).</param>
 /// <param name="UnseenCodeOffset">Bias of a code the label space adds, relative to the trained codes seen least often.</param>
 /// <param name="FamilyWeight">Borrowing: weight of a note of the code's ICD family.</param>
 /// <param name="DescriptionWeight">Borrowing: weight of the code's description as a pseudo-note.</param>

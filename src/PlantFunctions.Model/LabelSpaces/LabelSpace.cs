@@ -6,7 +6,9 @@ namespace PlantFunctions.Model.LabelSpaces;
 /// Which codes a model ranks: the codes of its training notes, or more. <c>train</c>: those alone. <c>categories</c>:
 /// also every code of the descriptions table whose ICD category (<see cref="CodeCategories.CategoryOf"/>) some training
 /// code has. <c>categories-no-7th</c>: the same without codes of seven characters (ICD-10-CM's 7th-character
-/// extensions, thousands per injury category, which CodiEsp never uses: it writes X-placeholder codes instead). Any
+/// extensions, thousands per injury category, which CodiEsp never uses: it writes X-placeholder codes instead).
+/// <c>billable</c>: every leaf code of the descriptions table (no other table code extends it), with the bundled table
+/// the whole of ICD-10-CM's billable codes (about 72,000; code with a shortlist, see <see cref="Coding.CodingOptions.Shortlist"/>). Any
 /// other value is a file with one code per line (a first field before a tab or comma; '#' starts a comment). Codes the
 /// training notes do not carry are scored from their descriptions and families (<see cref="LabelSpaceExtender"/>).
 /// </summary>
@@ -21,11 +23,14 @@ public sealed record LabelSpace(string Name)
     /// <summary>As <see cref="Categories"/>, without 7-character codes.</summary>
     public const string CategoriesNo7th = "categories-no-7th";
 
+    /// <summary>Every leaf (billable) code of the descriptions table.</summary>
+    public const string Billable = "billable";
+
     /// <summary>Whether the space adds nothing to the training codes.</summary>
     public bool IsTrain => Name.Equals(Train, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Whether the space is a file of codes.</summary>
-    public bool IsFile => !IsTrain && !Name.Equals(Categories, StringComparison.OrdinalIgnoreCase) && !Name.Equals(CategoriesNo7th, StringComparison.OrdinalIgnoreCase);
+    public bool IsFile => !IsTrain && !new[] { Categories, CategoriesNo7th, Billable }.Contains(Name, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// Checks, before any training, that the space can be built: a code file exists, a category space has a descriptions
@@ -45,7 +50,7 @@ public sealed record LabelSpace(string Name)
 
         if (IsFile && !File.Exists(Name))
         {
-            throw new FileNotFoundException($"label space '{Name}' is not '{Train}', '{Categories}' or '{CategoriesNo7th}', and no such code file exists", Name);
+            throw new FileNotFoundException($"label space '{Name}' is not '{Train}', '{Categories}', '{CategoriesNo7th}' or '{Billable}', and no such code file exists", Name);
         }
 
         if (!IsFile && (table is null || table.Count == 0))
@@ -82,7 +87,8 @@ public sealed record LabelSpace(string Name)
 
             var categories = new HashSet<string>(trained.Codes.Select(CodeCategories.CategoryOf), StringComparer.OrdinalIgnoreCase);
             bool no7th = Name.Equals(CategoriesNo7th, StringComparison.OrdinalIgnoreCase);
-            candidates = table.Codes.Where(c => categories.Contains(CodeCategories.CategoryOf(c)) && !(no7th && c.Replace(".", "", StringComparison.Ordinal).Length >= 7));
+            candidates = Name.Equals(Billable, StringComparison.OrdinalIgnoreCase) ? Leaves(table.Codes)
+                : table.Codes.Where(c => categories.Contains(CodeCategories.CategoryOf(c)) && !(no7th && c.Replace(".", "", StringComparison.Ordinal).Length >= 7));
         }
 
         var extra = new List<(string, string?)>();
@@ -98,11 +104,33 @@ public sealed record LabelSpace(string Name)
         return extra;
     }
 
+    /// <summary>
+    /// The codes no other code of <paramref name="codes"/> extends (compared without dots, case-insensitively), in their
+    /// order: ICD-10-CM's billable codes, since every non-billable code heads codes below it.
+    /// </summary>
+    internal static IEnumerable<string> Leaves(IEnumerable<string> codes)
+    {
+        var list = codes.ToList();
+        static string Key(string code) => code.Replace(".", "", StringComparison.Ordinal).ToUpperInvariant();
+        var sorted = list.Select(Key).Distinct().Order(StringComparer.Ordinal).ToList();
+        var heads = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i + 1 < sorted.Count; i++)
+        {
+            // In sorted order a code's extensions follow it directly, so the next code tells.
+            if (sorted[i + 1].StartsWith(sorted[i], StringComparison.Ordinal))
+            {
+                heads.Add(sorted[i]);
+            }
+        }
+
+        return list.Where(c => !heads.Contains(Key(c)));
+    }
+
     private static IEnumerable<string> ReadCodeFile(string path)
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"label space '{path}' is not '{Train}', '{Categories}' or '{CategoriesNo7th}', and no such code file exists", path);
+            throw new FileNotFoundException($"label space '{path}' is not '{Train}', '{Categories}', '{CategoriesNo7th}' or '{Billable}', and no such code file exists", path);
         }
 
         int lineNumber = 0;

@@ -74,9 +74,9 @@ public static class TrainingRequestOptions
 
         if (settings.LabelSpace is { } space)
         {
-            if (space is not (LabelSpace.Train or LabelSpace.Categories or LabelSpace.CategoriesNo7th))
+            if (space is not (LabelSpace.Train or LabelSpace.Categories or LabelSpace.CategoriesNo7th or LabelSpace.Billable))
             {
-                return $"settings.labelSpace '{space}' is not one of {LabelSpace.Train}, {LabelSpace.Categories}, {LabelSpace.CategoriesNo7th}";
+                return $"settings.labelSpace '{space}' is not one of {LabelSpace.Train}, {LabelSpace.Categories}, {LabelSpace.CategoriesNo7th}, {LabelSpace.Billable}";
             }
 
             if (space != LabelSpace.Train && request.LabelSet is null)

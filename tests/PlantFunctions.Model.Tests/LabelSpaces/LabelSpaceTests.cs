@@ -81,6 +81,24 @@ public sealed class LabelSpaceTests
     }
 
     [Fact]
+    public void LabelSpace_Billable_AddsEveryLeafCodeOfTheTable_NotTheHeadsOfOtherCodes_NorTrainedOnes()
+    {
+        var table = new IcdDescriptions();
+        foreach (string code in new[] { "E11", "E11.6", "E11.65", "E11.9", "S02.0XX", "S02.0XXA", "I10", "A00", "A00.0" })
+        {
+            table.Add(code, $"description of {code}");
+        }
+
+        var trained = new LabelSet(["e11.9", "r07"]);
+        var billable = new LabelSpace(LabelSpace.Billable).ExtraCodes(trained, table);
+
+        // E11, E11.6, S02.0XX and A00 head longer codes; e11.9 is trained; the rest are added in the trained (lower) case.
+        Assert.Equal(["e11.65", "s02.0xxa", "i10", "a00.0"], billable.Select(e => e.Code));
+        Assert.Equal("description of E11.65", billable[0].Description);
+        Assert.False(new LabelSpace(LabelSpace.Billable).IsFile);
+    }
+
+    [Fact]
     public void LabelSpace_Categories_AddsTheTableCodesOfTrainedCategoriesInTheTrainedCase()
     {
         var table = new IcdDescriptions();
