@@ -28,16 +28,16 @@ internal static class CodeCommand
         var perCode = new Option<bool>("--per-code-thresholds") { Description = "Use the model's per-code thresholds tuned on validation (codes without validation positives use the global one)" };
         var minCodes = new Option<int>("--min-codes") { Description = "Always return at least this many codes", DefaultValueFactory = _ => 0 };
         var evidence = new Option<int>("--evidence") { Description = "Evidence words per code", DefaultValueFactory = _ => 5 };
-        var shortlist = new Option<int?>("--shortlist") { Description = "Run the exact decoder only for this many codes per note, picked by cheap scores (for large label spaces; default: every code)" };
+        var shortlist = new Option<int?>("--shortlist") { Description = "Run the exact decoder only for this many codes per note, picked by cheap scores (default: the model's: 300 for models grown beyond their training codes, else every code; 0: every code)" };
         var command = new Command("code", "Code notes with a model file: codes, probabilities and evidence words as JSON Lines")
         {
             model, input, output, device, threshold, perCode, minCodes, evidence, shortlist,
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(shortlist) is < 1 and var bad)
+            if (result.GetValue(shortlist) is < 0 and var bad)
             {
-                result.AddError($"--shortlist takes a code count of at least 1; got {bad}");
+                result.AddError($"--shortlist takes a code count (0: every code); got {bad}");
             }
         });
         command.SetAction((parse, cancellationToken) =>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using PlantFunctions.Model.Artifacts;
+using PlantFunctions.Model.Coding;
 using PlantFunctions.Model.Labels;
 using PlantFunctions.Model.LabelSpaces;
 using PlantFunctions.Model.Notes;
@@ -25,10 +26,22 @@ internal static class ExtendCommand
         var descriptions = new Option<string[]>("--descriptions") { Description = "ICD description tables (default: the bundled ICD-10-CM ones)", AllowMultipleArgumentsPerToken = true };
         var offset = new Option<double?>("--unseen-offset") { Description = $"Bias of an added code relative to the trained codes seen least often (default: the model's, else {TrainingOptions.DefaultUnseenCodeOffset.ToString(CultureInfo.InvariantCulture)})" };
         var output = new Option<string>("--out") { Description = "Model file to write", Required = true };
+        var shortlist = new Option<int>("--shortlist")
+        {
+            Description = "Codes per note the grown model's exact decoder runs for by default when coding, picked by cheap scores (0: every code)",
+            DefaultValueFactory = _ => CodingOptions.DefaultShortlist,
+        };
         var command = new Command("extend", "Grow a trained model to a larger label space: codes no training note carries, scored from their descriptions and ICD families")
         {
-            model, codiesp, labels, notes, space, descriptions, offset, output,
+            model, codiesp, labels, notes, space, descriptions, offset, output, shortlist,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(shortlist) < 0)
+            {
+                result.AddError($"--shortlist takes a code count (0: every code); got {result.GetValue(shortlist)}");
+            }
+        });
         command.SetAction(parse =>
         {
             using var stream = File.OpenRead(parse.GetValue(model)!);
@@ -46,7 +59,7 @@ internal static class ExtendCommand
             var grown = LabelSpaceExtender.Extend(artifact, training, extra, unseenOffset);
             using (grown.Model)
             {
-                File.WriteAllBytes(parse.GetValue(output)!, LabelSpaceExtender.Write(artifact, grown, labelSpace, unseenOffset));
+                File.WriteAllBytes(parse.GetValue(output)!, LabelSpaceExtender.Write(artifact, grown, labelSpace, unseenOffset, parse.GetValue(shortlist)));
             }
 
             Console.WriteLine($"wrote {parse.GetValue(output)}: {artifact.Labels.Count:N0} trained codes and {extra.Count:N0} added ({grown.Labels.Count:N0} in all), unseen-code offset {unseenOffset.ToString(CultureInfo.InvariantCulture)}");

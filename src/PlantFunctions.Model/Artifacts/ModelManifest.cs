@@ -25,6 +25,10 @@ namespace PlantFunctions.Model.Artifacts;
 /// Per code, the logit threshold maximising that code's F1 on validation; codes without validation positives hold the
 /// global one. Used when coding asks for per-code thresholds; absent in older files.
 /// </param>
+/// <param name="Shortlist">
+/// Coding's default shortlist (<see cref="Coding.CodingOptions.Shortlist"/>): codes per note the exact decoder runs for;
+/// <c>null</c>: every code. Models grown beyond their training codes carry <see cref="Coding.CodingOptions.DefaultShortlist"/>.
+/// </param>
 public sealed record ModelManifest(
     int SchemaVersion,
     string Kind,
@@ -39,7 +43,8 @@ public sealed record ModelManifest(
     IReadOnlyDictionary<string, double> Metrics,
     IReadOnlyList<int> LabelFrequencies,
     float? LogitThreshold = null,
-    IReadOnlyList<float>? PerCodeLogitThresholds = null)
+    IReadOnlyList<float>? PerCodeLogitThresholds = null,
+    int? Shortlist = null)
 {
     /// <summary>The schema this build writes (it reads 1 and 2).</summary>
     /// <remarks>Schema 2 added the note-start token (on by default); schema 1 files are read with it off, as they were trained.</remarks>

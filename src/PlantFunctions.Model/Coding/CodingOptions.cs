@@ -23,10 +23,18 @@ public sealed record CodingOptions
 
     /// <summary>
     /// Score every code cheaply and run the exact decoder (learned attention, output layer, evidence) only for this many
-    /// codes per note; <c>null</c> (default) or a number at least the model's codes: every code exactly. Codes off the
-    /// shortlist keep their cheap score, moved below every shortlisted code's logit.
+    /// codes per note; codes off the shortlist keep their cheap score, moved below every shortlisted code's logit.
+    /// <c>null</c> (default): the model's own default (<see cref="Artifacts.ModelManifest.Shortlist"/>: a shortlist of
+    /// <see cref="DefaultShortlist"/> for models grown beyond their training codes, none otherwise); 0, or a number at
+    /// least the model's codes: every code exactly.
     /// </summary>
     public int? Shortlist { get; init; }
+
+    /// <summary>
+    /// The shortlist models grown beyond their training codes code with: on CodiEsp dev it kept 99.8% of the exact top 15
+    /// codes with 1,767 and with 23,209 codes, MAP unchanged (docs/speed.md).
+    /// </summary>
+    public const int DefaultShortlist = 300;
 
     /// <summary>Defaults.</summary>
     public static CodingOptions Default { get; } = new();

@@ -65,12 +65,13 @@ public sealed class PlantCoder : INoteCoder
         // faster over many rows) as long as every note's running sum of A (codes x features) stays within 512 MB; with a
         // shortlist the decoder holds the shortlisted codes' sums only. Token x code maps are bounded separately
         // (DecoderPass.MapBudget).
-        long decoded = Math.Min(artifact.Labels.Count, options.Shortlist ?? int.MaxValue);
+        int? shortlist = (options.Shortlist ?? artifact.Manifest.Shortlist) is > 0 and var n ? n : null;
+        long decoded = Math.Min(artifact.Labels.Count, shortlist ?? int.MaxValue);
         long perNote = Math.Max(1L, decoded * artifact.Manifest.Network.EmbeddingSize * 4);
         int batchSize = (int)Math.Clamp((256L << 20) / (perNote * 4), 1, 16);
         int encoderBatchSize = (int)Math.Clamp((512L << 20) / perNote, batchSize, 32);
         var predictions = Predictor.Predict(artifact.Model, encoded, artifact.StaticAttention, batchSize, evidence * 3,
-            training.Stateful, device, cancellationToken, training.AttentionWindow, logits => Choose(logits), encoderBatchSize, options.Shortlist);
+            training.Stateful, device, cancellationToken, training.AttentionWindow, logits => Choose(logits), encoderBatchSize, shortlist);
         var result = new CodedNote[notes.Count];
         for (int i = 0; i < notes.Count; i++)
         {

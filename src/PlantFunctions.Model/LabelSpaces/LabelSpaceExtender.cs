@@ -99,9 +99,10 @@ public static class LabelSpaceExtender
 
     /// <summary>
     /// The model file of <paramref name="grown"/>, grown from <paramref name="artifact"/> with <paramref name="labelSpace"/>
-    /// and <paramref name="unseenOffset"/>: the manifest names the new label set; added codes take the global threshold.
+    /// and <paramref name="unseenOffset"/>: the manifest names the new label set; added codes take the global threshold;
+    /// coding's default <paramref name="shortlist"/> (0: none) is stored with it.
     /// </summary>
-    public static byte[] Write(ModelArtifact artifact, ExtendedModel grown, string labelSpace, double unseenOffset)
+    public static byte[] Write(ModelArtifact artifact, ExtendedModel grown, string labelSpace, double unseenOffset, int shortlist = Coding.CodingOptions.DefaultShortlist)
     {
         var manifest = artifact.Manifest;
         int added = grown.Labels.Count - artifact.Labels.Count;
@@ -113,6 +114,7 @@ public static class LabelSpaceExtender
             PerCodeLogitThresholds = manifest.PerCodeLogitThresholds is { } perCode ? [.. perCode, .. Enumerable.Repeat(global, added)] : null,
             Training = manifest.Training with { LabelSpace = labelSpace, UnseenCodeOffset = unseenOffset },
             Metrics = new Dictionary<string, double>(manifest.Metrics) { ["labelSpaceCodes"] = grown.Labels.Count },
+            Shortlist = shortlist > 0 ? shortlist : null,
         };
         return ModelArtifact.Write(grownManifest, artifact.Vocabulary, grown.Labels, grown.Priors, grown.Model);
     }

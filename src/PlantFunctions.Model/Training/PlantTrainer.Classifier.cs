@@ -71,7 +71,8 @@ public sealed partial class PlantTrainer
             {
                 metrics["labelSpaceCodes"] = grown.Labels.Count;
                 var grownThresholds = perCode is null ? null : perCode.Concat(Enumerable.Repeat(outcome.Thresholds.Global, extra.Count)).ToArray();
-                return ModelArtifact.Write(Manifest(grown.Labels, grown.Frequencies, grownThresholds), data.Vocabulary, grown.Labels, grown.Priors, grown.Model);
+                var manifest = Manifest(grown.Labels, grown.Frequencies, grownThresholds) with { Shortlist = Coding.CodingOptions.DefaultShortlist };
+                return ModelArtifact.Write(manifest, data.Vocabulary, grown.Labels, grown.Priors, grown.Model);
             }
         }
 

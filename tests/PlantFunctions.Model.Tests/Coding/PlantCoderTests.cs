@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PlantFunctions.Model.Artifacts;
 using PlantFunctions.Model.Assertions;
 using PlantFunctions.Model.Coding;
 using PlantFunctions.Model.Notes;
@@ -33,6 +34,33 @@ public sealed class PlantCoderTests(TinyModelFixture trained) : IClassFixture<Ti
 
         double hits = notes.Select((n, i) => coded[i].Codes.Take(2).Count(c => n.Codes!.Contains(c.Code))).Sum();
         Assert.True(hits / (2.0 * notes.Count) > 0.6, $"precision of the top 2 codes on unseen synthetic notes: {hits / (2.0 * notes.Count):F2}");
+    }
+
+    [Fact]
+    public void Code_ByDefault_UsesTheShortlistTheModelFileCarries_AndShortlistZeroCodesEveryCodeExactly()
+    {
+        byte[] withShortlist;
+        using (var artifact = ModelArtifact.Read(new MemoryStream(trained.Result.ModelFile)))
+        {
+            withShortlist = ModelArtifact.Write(artifact.Manifest with { Shortlist = 4 }, artifact.Vocabulary, artifact.Labels, artifact.Priors, artifact.Model);
+        }
+
+        var notes = TinyTraining.Unseen.Take(6).ToList();
+        var all = new CodingOptions { MinCodes = 16, MaxCodes = 16, EvidenceTokens = 0 };
+        static float[][] Probabilities(byte[] file, IReadOnlyList<ClinicalNote> notes, CodingOptions options)
+        {
+            using var coder = new PlantCoderLoader("cpu").Load(new MemoryStream(file));
+            return [.. coder.Code(notes, options).Select(c => c.Codes.OrderBy(p => p.Code, StringComparer.Ordinal).Select(p => p.Probability).ToArray())];
+        }
+
+        var byDefault = Probabilities(withShortlist, notes, all);
+        var asked = Probabilities(trained.Result.ModelFile, notes, all with { Shortlist = 4 });
+        var exact = Probabilities(trained.Result.ModelFile, notes, all);
+        var forcedExact = Probabilities(withShortlist, notes, all with { Shortlist = 0 });
+
+        Assert.Equal(asked, byDefault);
+        Assert.Equal(exact, forcedExact);
+        Assert.NotEqual(exact, byDefault);
     }
 
     [Fact]

@@ -144,6 +144,7 @@ public sealed class LabelSpaceTests
             Assert.Equal(artifact.Labels.Count - 1, index);
             Assert.Equal(Corpus.Labels.Descriptions[unseen], artifact.Labels.DescriptionOf(index));
             Assert.Equal(0, artifact.Manifest.LabelFrequencies[index]);
+            Assert.Equal(CodingOptions.DefaultShortlist, artifact.Manifest.Shortlist);
             string Repeated(int c) => string.Join(". ", Enumerable.Repeat(string.Join(' ', Corpus.SignalWordsOf(c)), 4));
             using var coder = new PlantCoder(artifact, CPU);
             var coded = coder.Code([new ClinicalNote("own", Repeated(unseen), null), new ClinicalNote("other", Repeated(other), null)],
