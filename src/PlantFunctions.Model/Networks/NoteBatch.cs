@@ -200,15 +200,17 @@ public sealed class NoteBatch : IDisposable
         }
 
         int skip = window is { } w ? Math.Max(0, note.Length - w) : 0;
-        var seen = new HashSet<(int Slot, int Code)>();
-        var entries = new List<(int, int, float)>();
-        foreach (var (position, code, weight) in staticAttention.Entries(note.AsSpan(skip)))
+        var slotOfToken = new Dictionary<int, int>();
+        for (int position = skip; position < note.Length; position++)
         {
-            int slot = slotOf[position + skip];
-            if (seen.Add((slot, code)))
-            {
-                entries.Add((slot, code, weight));
-            }
+            slotOfToken.TryAdd(note[position], slotOf[position]);
+        }
+
+        // Per distinct token, not per position: every occurrence of a token carries the same weight.
+        var entries = new List<(int, int, float)>();
+        foreach (var (token, code, weight) in staticAttention.TokenEntries(note.AsSpan(skip)))
+        {
+            entries.Add((slotOfToken[token], code, weight));
         }
 
         return entries;

@@ -76,6 +76,49 @@ public sealed class StaticAttention
         return entries;
     }
 
+    /// <summary>
+    /// The S entries of a note per distinct token, as <see cref="Entries"/> gives them per position: (token, code, weight of
+    /// one occurrence), tokens in order of first occurrence. Work grows with the note's distinct tokens, not its length.
+    /// </summary>
+    public List<(int Token, int Code, float Weight)> TokenEntries(ReadOnlySpan<int> tokens)
+    {
+        var counts = new Dictionary<int, int>();
+        var order = new List<int>();
+        foreach (int t in tokens)
+        {
+            if (index.CodesOf(t).Length == 0)
+            {
+                continue;
+            }
+
+            if (counts.TryAdd(t, 1))
+            {
+                order.Add(t);
+            }
+            else
+            {
+                counts[t]++;
+            }
+        }
+
+        var kept = PerNote ? new KeptTokens(mass.Length, TokensPerCode, order, index) : null;
+        var entries = new List<(int, int, float)>();
+        foreach (int token in order)
+        {
+            var codes = index.CodesOf(token);
+            var values = index.ValuesOf(token);
+            for (int i = 0; i < codes.Length; i++)
+            {
+                if (mass[codes[i]] > 0 && (kept is null || kept.Holds(codes[i], token)))
+                {
+                    entries.Add((token, codes[i], values[i] / mass[codes[i]] / counts[token]));
+                }
+            }
+        }
+
+        return entries;
+    }
+
     /// <summary>Per code, the note's <see cref="TokensPerCode"/> distinct tokens of highest MI among its stored ones (ties: lower token id).</summary>
     private HashSet<(int Token, int Code)> KeptPerNote(IEnumerable<int> noteTokens)
     {
@@ -105,5 +148,85 @@ public sealed class StaticAttention
         }
 
         return kept;
+    }
+
+    /// <summary>
+    /// <see cref="KeptPerNote"/> in flat arrays: per code touched by the note, its best <c>k</c> (MI value, token) pairs
+    /// (higher value first, then lower token id), filled in one pass over the note's distinct tokens.
+    /// </summary>
+    private sealed class KeptTokens
+    {
+        private readonly int k;
+        private readonly int[] blockOf;
+        private readonly List<float> values = [];
+        private readonly List<int> tokens = [];
+
+        internal KeptTokens(int codes, int k, List<int> noteTokens, TokenCodeIndex index)
+        {
+            this.k = k;
+            blockOf = new int[codes];
+            Array.Fill(blockOf, -1);
+            foreach (int token in noteTokens)
+            {
+                var codeIds = index.CodesOf(token);
+                var mi = index.ValuesOf(token);
+                for (int i = 0; i < codeIds.Length; i++)
+                {
+                    Offer(codeIds[i], mi[i], token);
+                }
+            }
+        }
+
+        internal bool Holds(int code, int token)
+        {
+            int start = blockOf[code] * k;
+            for (int j = 0; j < k; j++)
+            {
+                if (tokens[start + j] == token)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private void Offer(int code, float value, int token)
+        {
+            if (blockOf[code] < 0)
+            {
+                blockOf[code] = values.Count / k;
+                for (int j = 0; j < k; j++)
+                {
+                    values.Add(float.NegativeInfinity);
+                    tokens.Add(-1);
+                }
+            }
+
+            // Insertion into the code's sorted block of k: better = higher value, then lower token id.
+            int start = blockOf[code] * k;
+            int at = k;
+            while (at > 0 && Better(value, token, values[start + at - 1], tokens[start + at - 1]))
+            {
+                at--;
+            }
+
+            if (at == k)
+            {
+                return;
+            }
+
+            for (int j = k - 1; j > at; j--)
+            {
+                values[start + j] = values[start + j - 1];
+                tokens[start + j] = tokens[start + j - 1];
+            }
+
+            values[start + at] = value;
+            tokens[start + at] = token;
+        }
+
+        private static bool Better(float value, int token, float otherValue, int otherToken) =>
+            otherToken < 0 || value > otherValue || (value == otherValue && token < otherToken);
     }
 }

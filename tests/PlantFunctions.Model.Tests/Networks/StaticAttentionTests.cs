@@ -8,6 +8,27 @@ namespace PlantFunctions.Model.Tests.Networks;
 
 public sealed class StaticAttentionTests
 {
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void TokenEntries_AreThePositionEntriesOncePerDistinctToken_InFirstOccurrenceOrder(bool perNote)
+    {
+        var (priors, vocabulary) = ToyPriors();
+        var attention = new StaticAttention(priors, tokensPerCode: 2, perNote);
+        var random = new Random(5);
+        for (int trial = 0; trial < 40; trial++)
+        {
+            int[] note = [.. Enumerable.Range(0, 3 + (trial % 9)).Select(_ => 3 + random.Next(vocabulary.Count - 3))];
+
+            var expected = attention.Entries(note).Select(e => (Token: note[e.Position], e.Code, e.Weight)).Distinct()
+                .OrderBy(e => Array.IndexOf(note, e.Token)).ThenBy(e => e.Code).ToList();
+            var actual = attention.TokenEntries(note).OrderBy(e => Array.IndexOf(note, e.Token)).ThenBy(e => e.Code).ToList();
+
+            Assert.Equal(expected, actual);
+            Assert.Equal(actual.Select(e => Array.IndexOf(note, e.Token)), attention.TokenEntries(note).Select(e => Array.IndexOf(note, e.Token)));
+        }
+    }
+
     [Fact]
     public void PerNote_EachCodeKeepsTheNotesOwnTopTokensAmongItsStoredOnes_AsABruteForceSelection()
     {
