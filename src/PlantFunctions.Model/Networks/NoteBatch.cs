@@ -36,9 +36,10 @@ public sealed class NoteBatch : IDisposable
         var slotOf = new int[Count * Length];
         var distinct = new List<int>[Count];
         var counts = new List<int>[Count];
+        var slotsOfRows = new Dictionary<int, int>[Count];
         for (int b = 0; b < Count; b++)
         {
-            var slots = new Dictionary<int, int>();
+            var slots = slotsOfRows[b] = [];
             distinct[b] = [];
             counts[b] = [];
             for (int t = 0; t < notes[b].Length; t++)
@@ -100,7 +101,7 @@ public sealed class NoteBatch : IDisposable
         FlatSlots = tensor(flatSlots, [Count, Length], device: device).DetachFromDisposeScope();
         DistinctTokens = tensor(distinctIds, [Count, Slots], device: device).DetachFromDisposeScope();
         DistinctCounts = tensor(distinctCounts, [Count, Slots], device: device).DetachFromDisposeScope();
-        staticEntries = [.. notes.Select((n, b) => StaticEntries(n, staticAttention, attentionWindow, slotOf.AsSpan(b * Length, n.Length)))];
+        staticEntries = [.. notes.Select((n, b) => StaticEntries(n, staticAttention, attentionWindow, slotsOfRows[b]))];
         Device = device;
         window = attentionWindow;
     }
@@ -189,24 +190,18 @@ public sealed class NoteBatch : IDisposable
     public IReadOnlyList<(int Slot, int Code, float Weight)> StaticEntriesOf(int row) => staticEntries[row];
 
     /// <summary>
-    /// A note's S entries per (slot, code), from the position entries of <see cref="StaticAttention.Entries"/> (of its last
-    /// <paramref name="window"/> tokens when set): every occurrence of a token carries the same weight.
+    /// A note's S entries per (slot, code), from <see cref="StaticAttention.TokenEntries"/> (of its last
+    /// <paramref name="window"/> tokens when set), each token's slot from the row's <paramref name="slotOfToken"/>.
     /// </summary>
-    private static List<(int Slot, int Code, float Weight)> StaticEntries(int[] note, StaticAttention? staticAttention, int? window, ReadOnlySpan<int> slotOf)
+    private static List<(int Slot, int Code, float Weight)> StaticEntries(int[] note, StaticAttention? staticAttention, int? window, Dictionary<int, int> slotOfToken)
     {
         if (staticAttention is null)
         {
             return [];
         }
 
-        int skip = window is { } w ? Math.Max(0, note.Length - w) : 0;
-        var slotOfToken = new Dictionary<int, int>();
-        for (int position = skip; position < note.Length; position++)
-        {
-            slotOfToken.TryAdd(note[position], slotOf[position]);
-        }
-
         // Per distinct token, not per position: every occurrence of a token carries the same weight.
+        int skip = window is { } w ? Math.Max(0, note.Length - w) : 0;
         var entries = new List<(int, int, float)>();
         foreach (var (token, code, weight) in staticAttention.TokenEntries(note.AsSpan(skip)))
         {

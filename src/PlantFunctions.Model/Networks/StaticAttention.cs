@@ -44,32 +44,18 @@ public sealed class StaticAttention
     public IReadOnlyList<float> Mass => mass;
 
     /// <summary>
-    /// The S entries of a note: (position, code, weight) for every position whose token is a static token of some code.
+    /// The S entries of a note: (position, code, weight) for every position whose token is a static token of some code:
+    /// <see cref="TokenEntries"/> at each of the token's occurrences.
     /// </summary>
     public List<(int Position, int Code, float Weight)> Entries(ReadOnlySpan<int> tokens)
     {
-        var counts = new Dictionary<int, int>();
-        foreach (int t in tokens)
-        {
-            if (index.CodesOf(t).Length > 0)
-            {
-                counts[t] = counts.GetValueOrDefault(t) + 1;
-            }
-        }
-
+        var byToken = TokenEntries(tokens).GroupBy(e => e.Token).ToDictionary(g => g.Key, g => g.ToList());
         var entries = new List<(int, int, float)>();
-        HashSet<(int Token, int Code)>? kept = PerNote ? KeptPerNote(counts.Keys) : null;
         for (int position = 0; position < tokens.Length; position++)
         {
-            int token = tokens[position];
-            var codes = index.CodesOf(token);
-            var values = index.ValuesOf(token);
-            for (int i = 0; i < codes.Length; i++)
+            foreach (var (_, code, weight) in byToken.GetValueOrDefault(tokens[position]) ?? [])
             {
-                if (mass[codes[i]] > 0 && (kept is null || kept.Contains((token, codes[i]))))
-                {
-                    entries.Add((position, codes[i], values[i] / mass[codes[i]] / counts[token]));
-                }
+                entries.Add((position, code, weight));
             }
         }
 
@@ -119,40 +105,9 @@ public sealed class StaticAttention
         return entries;
     }
 
-    /// <summary>Per code, the note's <see cref="TokensPerCode"/> distinct tokens of highest MI among its stored ones (ties: lower token id).</summary>
-    private HashSet<(int Token, int Code)> KeptPerNote(IEnumerable<int> noteTokens)
-    {
-        var candidates = new Dictionary<int, List<(float Value, int Token)>>();
-        foreach (int token in noteTokens)
-        {
-            var codes = index.CodesOf(token);
-            var values = index.ValuesOf(token);
-            for (int i = 0; i < codes.Length; i++)
-            {
-                if (!candidates.TryGetValue(codes[i], out var list))
-                {
-                    candidates[codes[i]] = list = [];
-                }
-
-                list.Add((values[i], token));
-            }
-        }
-
-        var kept = new HashSet<(int Token, int Code)>();
-        foreach (var (code, list) in candidates)
-        {
-            foreach (var (_, token) in list.OrderByDescending(c => c.Value).ThenBy(c => c.Token).Take(TokensPerCode))
-            {
-                kept.Add((token, code));
-            }
-        }
-
-        return kept;
-    }
-
     /// <summary>
-    /// <see cref="KeptPerNote"/> in flat arrays: per code touched by the note, its best <c>k</c> (MI value, token) pairs
-    /// (higher value first, then lower token id), filled in one pass over the note's distinct tokens.
+    /// Per code touched by the note, the note's <c>k</c> distinct tokens of highest MI among the code's stored ones (higher
+    /// value first, then lower token id), in flat arrays filled in one pass over the note's distinct tokens.
     /// </summary>
     private sealed class KeptTokens
     {
