@@ -169,11 +169,8 @@ public sealed partial class WorkerProcessTests(AzuriteFixture azurite)
         await using var api = await TestPlantHost.StartAsync(PlantTestSettings.For(azurite, hub, "api", notesPerShard: 5));
         string holds = Directory.CreateTempSubdirectory("plant-hold-").FullName;
         var workerSettings = PlantTestSettings.For(azurite, hub, "worker", notesPerShard: 5);
-        var workers = new List<PlantProcess>
-        {
-            await PlantProcess.StartAsync(workerSettings, new FakeModelSettings { HoldDirectory = holds }),
-            await PlantProcess.StartAsync(workerSettings, new FakeModelSettings()),
-        };
+        // The second worker starts once shard 0 is held in the first: started together, either could take shard 0.
+        var workers = new List<PlantProcess> { await PlantProcess.StartAsync(workerSettings, new FakeModelSettings { HoldDirectory = holds }) };
         try
         {
             await BatchKit.RegisterModelAsync(api);
@@ -187,6 +184,7 @@ public sealed partial class WorkerProcessTests(AzuriteFixture azurite)
             // The old run's shard 0 is in flight (held in the first worker) while the run is terminated, closed out and
             // purged, and the id is started again on other notes and finishes (in the second worker).
             await Poll.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(holds, "held-note"))), BatchKit.Timeout, "the old run's shard 0 to be held");
+            workers.Add(await PlantProcess.StartAsync(workerSettings, new FakeModelSettings()));
             string oldRun = (await apiClient.GetBatchAsync("b"))!.Input!.Value.GetProperty("runId").GetString()!;
             await apiClient.TerminateBatchAsync("b", "restart");
             await Poll.ForAsync(() => api.Client.DeleteAsync(new Uri("/api/batches/b", UriKind.Relative)), r => r.IsSuccessStatusCode, BatchKit.Timeout,
